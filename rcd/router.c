@@ -16,6 +16,7 @@
 #include "../shared/log.h"
 #include "api/api.h"
 #include "http.h"
+#include "authcache.h"
 #include "ratelimit.h"
 #include "../shared/timeutil.h"
 
@@ -28,6 +29,7 @@ struct router {
     size_t npattern;                /* routes with ":name" segments */
     const struct route **pattern;
     struct ratelimit *limits;       /* per client address, route and method */
+    struct authcache *auth;         /* token hash -> user, by auth generation */
 };
 
 static int route_cmp(const struct route *a, const struct route *b)
@@ -49,6 +51,7 @@ struct router *router_new(struct app *app)
                 routes[i].path);
     rt->app = app;
     rt->limits = ratelimit_new(16384);
+    rt->auth = authcache_new(4096);
     rt->exact = xcalloc(routes_count, sizeof(*rt->exact));
     rt->pattern = xcalloc(routes_count, sizeof(*rt->pattern));
     for (size_t i = 0; i < routes_count; i++) {
@@ -67,6 +70,7 @@ void router_free(struct router *rt)
     free(rt->exact);
     free(rt->pattern);
     ratelimit_free(rt->limits);
+    authcache_free(rt->auth);
     free(rt);
 }
 
@@ -287,31 +291,38 @@ static int parse_body(struct api_ctx *ctx, struct reply *out)
 }
 
 /*
- * The gate: with X-User-Id and X-Auth-Token, find the caller. Returns 1
- * when ctx->user is set, 0 when anonymous, -1 on a store failure.
+ * The gate: with X-User-Id and X-Auth-Token, find the caller, from the
+ * cache when nothing about users or tokens changed since it was filled.
+ * Returns 1 when ctx->user is set, 0 when anonymous, -1 on a store failure.
  */
-static int authenticate(struct api_ctx *ctx, struct user *user,
+static int authenticate(struct router *rt, struct api_ctx *ctx,
                         char hash[SHA256_B64_LEN + 1])
 {
     const char *uid = req_header(ctx->req, "X-User-Id");
     const char *token = req_header(ctx->req, "X-Auth-Token");
+    struct user user = USER_INIT;
+    uint64_t gen = store_auth_generation(ctx->store);
 
     if (!uid || !token || !*uid || !*token)
         return 0;
     sha256_b64(token, strlen(token), hash);
-    switch (store_token_check(ctx->store, uid, hash, &ctx->token)) {
-    case ERR_OK:
-        break;
-    case ERR_NOT_FOUND:
-        return 0;
-    default:
-        return -1;
+    ctx->user = authcache_get(rt->auth, hash, uid, gen, &ctx->token);
+    if (!ctx->user) {
+        switch (store_token_check(ctx->store, uid, hash, &ctx->token)) {
+        case ERR_OK:
+            break;
+        case ERR_NOT_FOUND:
+            return 0;
+        default:
+            return -1;
+        }
+        if (store_user_by_rid(ctx->store, ctx->token.user_rid, &user))
+            return -1;
+        ctx->user = authcache_put(rt->auth, hash, gen, &user, &ctx->token);
     }
-    if (store_user_by_rid(ctx->store, ctx->token.user_rid, user))
-        return -1;
-    ctx->user = user;
     ctx->token_hash = hash;
-    snprintf(ctx->req->user_id, sizeof(ctx->req->user_id), "%s", user->id);
+    snprintf(ctx->req->user_id, sizeof(ctx->req->user_id), "%s",
+             ctx->user->id);
     return 1;
 }
 
@@ -364,7 +375,6 @@ static int rate_limit(struct router *rt, struct api_ctx *ctx,
 void router_dispatch(struct router *rt, struct req *req, struct reply *out)
 {
     struct api_ctx ctx;
-    struct user user = USER_INIT;
     struct buf scratch = BUF_INIT;
     char hash[SHA256_B64_LEN + 1];
     const struct route *r;
@@ -383,7 +393,7 @@ void router_dispatch(struct router *rt, struct req *req, struct reply *out)
             api_not_found(out, NULL);
         goto out;
     }
-    who = authenticate(&ctx, &user, hash);
+    who = authenticate(rt, &ctx, hash);
     if (who < 0) {
         api_internal(out);
         goto out;
@@ -405,7 +415,6 @@ void router_dispatch(struct router *rt, struct req *req, struct reply *out)
         BUG("handler for %s left no reply", r->path);
 out:
     json_decref(ctx.body);
-    user_release(&user);
     buf_release(&scratch);
     explicit_bzero(hash, sizeof(hash));
 }

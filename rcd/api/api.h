@@ -33,7 +33,7 @@ struct api_ctx {
     struct store *store;            /* == app->store */
     struct req *req;                /* borrowed; owns all request data */
     json_t *body;                   /* parsed body for ROUTE_JSON, else NULL */
-    struct user *user;              /* the caller, or NULL when anonymous */
+    const struct user *user;        /* the caller (borrowed), or NULL */
     struct token_info token;        /* the caller's token, when user != NULL */
     const char *token_hash;         /* base64(sha256(X-Auth-Token)) or NULL */
     const char *params[4];          /* ":name" segments of a pattern route */

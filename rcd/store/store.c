@@ -97,6 +97,29 @@ fail:
     return rc;
 }
 
+/*
+ * SQLite calls this for every row written to a rowid table; a change to
+ * anything authentication reads moves the generation on, which is how the
+ * router's token cache knows to forget. No store function can skip it.
+ */
+static void on_update(void *arg, int op, const char *db, const char *table,
+                      sqlite3_int64 rowid)
+{
+    struct store *st = arg;
+
+    (void)op;
+    (void)db;
+    (void)rowid;
+    if (strcmp(table, "users") == 0 || strcmp(table, "tokens") == 0 ||
+        strcmp(table, "user_roles") == 0)
+        st->auth_gen++;
+}
+
+uint64_t store_auth_generation(struct store *st)
+{
+    return st->auth_gen;
+}
+
 enum err store_open(const char *path, struct store **out)
 {
     struct store *st = xcalloc(1, sizeof(*st));
@@ -125,6 +148,7 @@ enum err store_open(const char *path, struct store **out)
     }
     if (migrate(st))
         goto fail;
+    sqlite3_update_hook(st->db, on_update, st);
     st->healthy = 1;
     *out = st;
     return ERR_OK;

@@ -26,6 +26,12 @@ void store_close(struct store *st);
 int store_schema_version(struct store *st);
 int store_migrations_known(void);
 
+/*
+ * A number that changes whenever a user, token or role grant is written
+ * (by any store function); caches of authentication data compare it.
+ */
+uint64_t store_auth_generation(struct store *st);
+
 enum err store_begin(struct store *st);
 enum err store_commit(struct store *st);
 void store_rollback(struct store *st);

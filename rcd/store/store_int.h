@@ -6,6 +6,8 @@
 #ifndef RCD_STORE_INT_H
 #define RCD_STORE_INT_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "store.h"
@@ -20,6 +22,7 @@ struct stmt_slot {
 struct store {
     sqlite3 *db;
     int healthy;                    /* 0 after an I/O error: refuse writes */
+    uint64_t auth_gen;              /* bumped on any change to users, tokens, roles */
     struct stmt_slot slots[STMT_SLOTS];
 };
 

@@ -19,12 +19,12 @@ CREATE TABLE users (
 CREATE TABLE user_roles (
     user_rid INTEGER NOT NULL REFERENCES users(rid) ON DELETE CASCADE,
     role     TEXT NOT NULL,
-    PRIMARY KEY (user_rid, role)
-) WITHOUT ROWID;
+    UNIQUE (user_rid, role)
+);
 CREATE INDEX user_roles_role ON user_roles(role);
 CREATE TABLE tokens (
-    hash       TEXT PRIMARY KEY,
+    hash       TEXT NOT NULL UNIQUE,
     user_rid   INTEGER NOT NULL REFERENCES users(rid) ON DELETE CASCADE,
     created_at INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX tokens_user ON tokens(user_rid);
