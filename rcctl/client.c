@@ -298,12 +298,13 @@ static void trace_header(const struct client *c, const char *name,
 }
 
 /*
- * One attempt. Fills out->status and the body, or returns the curl error
- * (out->status stays 0).
+ * One attempt, with the 2FA headers when with_2fa is set. Fills
+ * out->status and the body, or returns the curl error (out->status
+ * stays 0).
  */
 static CURLcode perform(struct client *c, const char *method,
                         const char *path, const struct buf *payload,
-                        struct client_reply *out)
+                        int with_2fa, struct client_reply *out)
 {
     struct buf url = BUF_INIT, shown = BUF_INIT;
     struct curl_slist *h = NULL;
@@ -335,7 +336,7 @@ static CURLcode perform(struct client *c, const char *method,
         trace_header(c, "X-User-Id", c->user_id, 0);
         trace_header(c, "X-Auth-Token", c->token, 1);
     }
-    if (c->code_2fa) {
+    if (with_2fa) {
         h = add_header(h, "X-2FA-Code", c->code_2fa);
         h = add_header(h, "X-2FA-Method", c->method_2fa);
         trace_header(c, "X-2FA-Code", c->code_2fa, 1);
@@ -350,7 +351,8 @@ static CURLcode perform(struct client *c, const char *method,
     } else {
         curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
     }
-    curl_easy_setopt(c->curl, CURLOPT_NOBODY, !strcmp(method, "HEAD") ? 1L : 0L);
+    curl_easy_setopt(c->curl, CURLOPT_NOBODY,
+                     !strcmp(method, "HEAD") ? 1L : 0L);
     curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST,
                      strcmp(method, "GET") && strcmp(method, "POST") &&
                      strcmp(method, "HEAD") ? method : NULL);
@@ -602,13 +604,14 @@ enum err client_request(struct client *c, const char *method,
                         struct client_reply *out)
 {
     struct buf payload = BUF_INIT, why = BUF_INIT;
-    int retries = 0, waits = 0, tried_2fa = 0;
+    int retries = 0, waits = 0, with_2fa = 0;
 
     client_reply_release(out);
     if (body)
         json_dump_buf(&payload, body);
     for (;;) {
-        CURLcode rc = perform(c, method, path, body ? &payload : NULL, out);
+        CURLcode rc = perform(c, method, path, body ? &payload : NULL,
+                              with_2fa, out);
 
         if (rc != CURLE_OK) {
             if (is_idempotent(method) && is_retryable_curl(rc) &&
@@ -660,9 +663,11 @@ enum err client_request(struct client *c, const char *method,
             continue;
         }
         classify(out);
-        if (out->status == 400 && out->error_type && !tried_2fa &&
+        /* The code is kept for later challenges in this run (one prompt),
+         * but sent only when a request is challenged. */
+        if (out->status == 400 && out->error_type && !with_2fa &&
             !strcmp(out->error_type, "totp-required")) {
-            tried_2fa = 1;
+            with_2fa = 1;
             if (!c->code_2fa) {
                 buf_reset(&why);
                 c->code_2fa = client_2fa_code(
@@ -691,7 +696,8 @@ enum err client_request(struct client *c, const char *method,
     return out->err;
 }
 
-enum err client_get(struct client *c, const char *path, struct client_reply *out)
+enum err client_get(struct client *c, const char *path,
+                    struct client_reply *out)
 {
     return client_request(c, "GET", path, NULL, out);
 }

@@ -43,11 +43,15 @@ struct client_reply {
 void client_reply_release(struct client_reply *r);
 
 /*
- * Create the client (strings in o are copied). Call client_global_init()
- * once before the first client and client_global_cleanup() at exit.
+ * Create the client (strings in o are copied; the caller owns the result
+ * and frees it with client_free(), which accepts NULL). Nothing is sent
+ * until the first request. Aborts only if libcurl cannot make a handle.
  */
 struct client *client_new(const struct client_opts *o);
 void client_free(struct client *c);
+
+/* libcurl's global set-up: once before the first client_new(), and
+ * client_global_cleanup() once after the last client_free(). */
 void client_global_init(void);
 void client_global_cleanup(void);
 
@@ -74,7 +78,8 @@ const char *client_url(const struct client *c);
 enum err client_request(struct client *c, const char *method,
                         const char *path, const json_t *body,
                         struct client_reply *out);
-enum err client_get(struct client *c, const char *path, struct client_reply *out);
+enum err client_get(struct client *c, const char *path,
+                    struct client_reply *out);
 enum err client_post(struct client *c, const char *path, const json_t *body,
                      struct client_reply *out);
 

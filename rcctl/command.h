@@ -134,8 +134,9 @@ int command_exit_code(enum err e);
 
 /*
  * Report a failed request: "rcctl: error: <what>: <r->error>", with a
- * hint to log in again when a token got 401 (only r->error when no answer came: it
- * names the server already). Returns the exit code for r->err.
+ * hint to log in again when a token got 401 (only r->error when no
+ * answer came: it names the server already). Returns the exit code for
+ * r->err.
  */
 int command_fail(const struct client_reply *r, const char *fmt, ...)
     ATTR_PRINTF(2, 3);

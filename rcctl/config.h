@@ -59,6 +59,7 @@ enum err config_parse(struct config *cfg, const char *name, const char *text,
  */
 enum err config_save(const struct config *cfg, struct buf *why);
 
+/* Free what cfg holds; *cfg is CONFIG_INIT again. */
 void config_release(struct config *cfg);
 
 /* Append the file's text, as config_save() would write it, to *out. */
@@ -117,6 +118,7 @@ struct session {
 enum err config_session(const struct config *cfg, const char *profile_flag,
                         const char *url_flag, struct session *out,
                         struct buf *why);
+/* Free what s holds (the token is wiped first); *s is SESSION_INIT. */
 void session_release(struct session *s);
 
 /*

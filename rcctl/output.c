@@ -279,8 +279,10 @@ static void table_print_row(struct output *o, char **row)
         if (c + 1 < o->ncols) {
             size_t w = text_width(row[c]);
 
-            for (; w < o->width[c] + 2; w++)
+            /* A row past the sample may be wider: still one blank. */
+            do
                 buf_addc(&o->line, ' ');
+            while (++w < o->width[c] + 2);
         }
     }
     buf_addc(&o->line, '\n');

@@ -24,7 +24,7 @@ struct output_opts {
     enum output_format format;
     const char *columns;   /* --columns "a,b.c"; NULL: the command's default */
     int no_header;         /* --no-header: no header row (table, tsv, csv) */
-    int csv_guard;         /* --csv-guard: prefix cells starting = + - @ with ' */
+    int csv_guard;         /* --csv-guard: ' before cells starting = + - @ */
     int list_columns;      /* --list-columns: print column names, not data */
 };
 

@@ -89,11 +89,12 @@ char *prompt_tty(const char *question, int secret)
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         quiet.c_lflag |= ECHONL;
-        restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+        /* TCSANOW, not TCSAFLUSH: a pasted answer may already wait. */
+        restore = tcsetattr(fd, TCSANOW, &quiet) == 0;
     }
     line = read_line_fd(fd);
     if (restore)
-        tcsetattr(fd, TCSAFLUSH, &old);
+        tcsetattr(fd, TCSANOW, &old);
     (void)unused;
     close(fd);
     return line;

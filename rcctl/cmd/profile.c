@@ -43,9 +43,9 @@ static int profile_list(struct rcctl *ctx, int argc, char **argv)
         const char *uid = config_get(&ctx->config, names[i], "user-id");
         const char *user = config_get(&ctx->config, names[i], "username");
         const char *tok = config_get(&ctx->config, names[i], "token");
+        int is_current = current && !strcmp(current, names[i]);
         json_t *item = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:b}",
-                                 "name", names[i],
-                                 "current", current && !strcmp(current, names[i]),
+                                 "name", names[i], "current", is_current,
                                  "url", url, "username", user, "user-id", uid,
                                  "logged-in", tok && *tok);
 

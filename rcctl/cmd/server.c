@@ -221,8 +221,8 @@ const struct command server_commands[] = {
         .help =
             "PATH without a leading '/' is under /api/v1/. The body is JSON,\n"
             "given as an argument or on stdin with '-'. The answer is printed\n"
-            "as JSON (or per --format); the exit status follows the HTTP\n"
-            "status (4 for 404, 5 for 401/403, 7 for 5xx).\n"
+            "as JSON (or per --format), on failure too; the exit status\n"
+            "follows the HTTP status (4 for 404, 5 for 401/403, 7 for 5xx).\n"
             "\n"
             "Options:\n"
             "  --all            page through a list endpoint with count/offset and\n"

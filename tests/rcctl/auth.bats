@@ -249,3 +249,15 @@ setup() { rcctl_env; }
     ! grep -qF "$ADMIN_PASS" <<<"$stderr"
     ! grep -qF "$ADMIN_PASS" "$CONFIG"
 }
+
+@test "on a terminal login asks for password and 2FA code, not echoing the password" {
+    command -v script >/dev/null || skip "no script(1)"
+    run bash -c "(sleep 0.5; printf 'Totp-pass\n'; sleep 0.5; printf '123456\n') |
+        script -qec '$RCCTL login --url $MOCK_URL --user totp' /dev/null"
+    [ "$status" = 0 ] || { echo "$output"; false; }
+    grep -q "Password for totp at $MOCK_URL:" <<<"$output"
+    grep -q "Two-factor code" <<<"$output"
+    grep -q "123456" <<<"$output"            # the code is echoed...
+    ! grep -q "Totp-pass" <<<"$output"       # ...the password is not
+    grep -qx '	username = totp' "$CONFIG"
+}

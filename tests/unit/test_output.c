@@ -90,7 +90,8 @@ static void test_values_and_paths(void)
                      "\"arr\":[1,\"x\"],\"obj\":{\"k\":\"v\"},"
                      "\"emails\":[{\"address\":\"a@x\"}],\"a.b\":\"dotkey\"}]");
 
-    CHECK_STR(s, "42\ttrue\t1.5\t\t[1,\"x\"]\t{\"k\":\"v\"}\ta@x\t\t\tdotkey\n");
+    CHECK_STR(s, "42\ttrue\t1.5\t\t[1,\"x\"]\t{\"k\":\"v\"}\ta@x\t\t\t"
+                 "dotkey\n");
     free(s);
 }
 
@@ -176,8 +177,8 @@ static void test_list_columns(void)
 {
     struct output_opts opts = { OUTPUT_TSV, NULL, 0, 0, 1 };
     json_t *item = json_loads("{\"_id\":\"x\",\"emails\":[{\"address\":\"a\"}],"
-                              "\"success\":true,\"s\":{\"p\":{\"q\":{\"r\":1}}}}",
-                              0, NULL);
+                              "\"success\":true,"
+                              "\"s\":{\"p\":{\"q\":{\"r\":1}}}}", 0, NULL);
     char *text = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&text, &len);
@@ -325,7 +326,8 @@ static void test_pager_path(void)
     p.offset = 200;
     pager_path(&p, "/api/v1/users.list?query=%7B%7D&offset=5&count=30&x=1",
                &b);
-    CHECK_STR(b.data, "/api/v1/users.list?query=%7B%7D&x=1&count=30&offset=200");
+    CHECK_STR(b.data,
+              "/api/v1/users.list?query=%7B%7D&x=1&count=30&offset=200");
     CHECK(p.count == 30);
     buf_release(&b);
     pager_release(&p);
