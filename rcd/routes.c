@@ -26,11 +26,23 @@ const struct route routes[] = {
     { REQ_GET,  "/api/v1/settings.public", api_settings_public, ROUTE_PUBLIC, NULL },
     { REQ_GET,  "/api/v1/settings/:_id", api_settings_get, 0, "view-privileged-setting" },
     { REQ_POST, "/api/v1/settings/:_id", api_settings_set, ROUTE_JSON, "edit-privileged-setting" },
+    { REQ_POST, "/api/v1/users.create", api_users_create, ROUTE_JSON, NULL },
+    { REQ_POST, "/api/v1/users.deactivateIdle", api_users_deactivate_idle, ROUTE_JSON, "edit-other-user-active-status" },
+    { REQ_POST, "/api/v1/users.delete", api_users_delete, ROUTE_JSON, "delete-user" },
     { REQ_POST, "/api/v1/users.generatePersonalAccessToken", api_users_generate_pat, ROUTE_JSON, NULL },
     { REQ_GET,  "/api/v1/users.getPersonalAccessTokens", api_users_get_pats, 0, "create-personal-access-tokens" },
+    { REQ_GET,  "/api/v1/users.getPresence", api_users_get_presence, 0, NULL },
+    { REQ_GET,  "/api/v1/users.getStatus", api_users_get_status, 0, NULL },
+    { REQ_GET,  "/api/v1/users.info", api_users_info, 0, NULL },
+    { REQ_GET,  "/api/v1/users.list", api_users_list, 0, NULL },
+    { REQ_POST, "/api/v1/users.logout", api_users_logout, ROUTE_JSON, NULL },
     { REQ_POST, "/api/v1/users.regeneratePersonalAccessToken", api_users_regenerate_pat, ROUTE_JSON, NULL },
+    { REQ_POST, "/api/v1/users.register", api_users_register, ROUTE_PUBLIC | ROUTE_JSON, NULL },
     { REQ_POST, "/api/v1/users.removePersonalAccessToken", api_users_remove_pat, ROUTE_JSON, NULL },
     { REQ_POST, "/api/v1/users.resetTOTP", api_users_reset_totp, ROUTE_JSON, NULL },
+    { REQ_POST, "/api/v1/users.setActiveStatus", api_users_set_active_status, ROUTE_JSON, "edit-other-user-active-status" },
+    { REQ_POST, "/api/v1/users.setStatus", api_users_set_status, ROUTE_JSON, NULL },
+    { REQ_POST, "/api/v1/users.update", api_users_update, ROUTE_JSON, NULL },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

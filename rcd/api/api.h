@@ -164,6 +164,65 @@ const char *role_scope(const char *id);
 json_t *role_to_json(const char *id);
 json_t *roles_to_json(void);
 
+/* ---- rooms shared by every room area (roomutil.c) ---- */
+
+/* Which rooms a roomId/roomName parameter may name, and with which errors. */
+enum room_lookup {
+    LOOKUP_CHANNEL,                 /* channels.*: t 'c', no access check */
+    LOOKUP_GROUP,                   /* groups.*: t 'p', caller must be a member */
+    LOOKUP_ANY,                     /* rooms.*: any type */
+};
+
+/*
+ * Resolve roomId (wins when present) or roomName from the JSON body (POST)
+ * or query (GET) as Rocket.Chat's findChannelByIdOrName /
+ * findPrivateGroupByIdOrName / findRoomByIdOrName do, with their exact
+ * errors; check_archived refuses an archived room. Returns 0 with *out
+ * filled, or the status of the reply set.
+ */
+int room_param(struct api_ctx *ctx, enum room_lookup kind, int check_archived,
+               struct room *out, struct reply *reply);
+/*
+ * Whether u may read r: a member always; a public channel with view-c-room
+ * unless it sits in a private team; a discussion when its parent is
+ * readable; otherwise no. The one access rule for every read path.
+ */
+int room_can_read(struct api_ctx *ctx, const struct user *u,
+                  const struct room *r);
+/* Whether u has a subscription to r. */
+int room_is_member(struct api_ctx *ctx, const struct user *u,
+                   const struct room *r);
+/*
+ * Make u a member of r (subscription, users_count) and, when sysmsg is not
+ * NULL, post that system message ("uj", "au", ...) by `by` (or u). roles
+ * is a JSON array text or NULL. ERR_EXISTS when already a member.
+ */
+enum err room_add_member(struct api_ctx *ctx, struct room *r,
+                         const struct user *u, const struct user *by,
+                         const char *sysmsg, const char *roles);
+/* Remove u from r (messages stay), posting sysmsg ("ru", "ul") when set. */
+enum err room_remove_member(struct api_ctx *ctx, struct room *r,
+                            const struct user *u, const struct user *by,
+                            const char *sysmsg);
+/* The room object as the API shows it (never joinCode). */
+json_t *room_to_json(struct api_ctx *ctx, const struct room *r);
+/* A subscription as subscriptions.getOne shows it. */
+json_t *subscription_to_json(struct api_ctx *ctx, const struct subscription *s,
+                             const struct room *r, const struct user *u);
+
+/* ---- messages shared by every room area (messages.c) ---- */
+
+/*
+ * Insert a system message of type t into r, sent by `by`, with text msg
+ * and, for subscription-role-*, the role; counts it in r->msgs and sets
+ * r->lm (r is updated in the store too).
+ */
+enum err message_system(struct api_ctx *ctx, struct room *r,
+                        const struct user *by, const char *t,
+                        const char *msg, const char *role);
+/* The message object as the API shows it. */
+json_t *message_to_json(const struct message *m);
+
 /* ---- users (users_json.c) ---- */
 
 enum user_audience {

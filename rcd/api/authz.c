@@ -312,13 +312,28 @@ int has_permission(struct api_ctx *ctx, const struct user *user,
     const struct perm_def *d = perm_find(perm);
     const struct perms *p = ctx->app->perms;
 
-    (void)room_id;      /* room-scoped roles arrive with subscriptions */
+    char *room_roles = NULL;
+    json_error_t jerr;
+    json_t *list, *v;
+    size_t i;
+    int ok = 0;
+
     if (!d)
         BUG("unknown permission '%s'", perm);
     if (!user)
         return grants(p, d, "anonymous");
-    for (size_t i = 0; i < user->nroles; i++)
+    for (i = 0; i < user->nroles; i++)
         if (grants(p, d, user->roles[i]))
             return 1;
-    return 0;
+    /* room-scoped roles (owner, moderator, leader) live in the subscription */
+    if (!room_id || store_sub_roles(ctx->store, room_id, user->rid,
+                                    &room_roles) || !room_roles)
+        return 0;
+    list = json_loads(room_roles, 0, &jerr);
+    json_array_foreach(list, i, v)
+        if (json_is_string(v) && grants(p, d, json_string_value(v)))
+            ok = 1;
+    json_decref(list);
+    free(room_roles);
+    return ok;
 }

@@ -71,6 +71,7 @@ static const struct setting_def defs[] = {
       "int", "5", 0, "Accounts", NULL },
     { "Message_ErasureType", "select", "\"Delete\"", 0, "Message",
       "Keep|Delete|Unlink" },
+    { "Message_MaxAllowedSize", "int", "5000", SET_PUBLIC, "Message", NULL },
     { "Rate_Limiter_Limit_RegisterUser", "int", "1", 0, "Rate Limiter", NULL },
     { "Site_Name", "string", "\"Rocket.Chat\"", SET_PUBLIC, "General", NULL },
     { "Site_Url", "string", "\"http://localhost:3000\"", SET_PUBLIC, "General",

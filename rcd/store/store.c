@@ -243,33 +243,65 @@ void store_bind_text(sqlite3_stmt *q, int i, const char *s)
         sqlite3_bind_null(q, i);
 }
 
+/*
+ * Transactions nest: only the outermost begin/commit reach SQLite. An inner
+ * rollback dooms the whole transaction, so the outermost commit rolls back
+ * and reports ERR_IO instead of committing half of an operation.
+ */
 enum err store_begin(struct store *st)
 {
     static const char sql[] = "BEGIN IMMEDIATE";
-    sqlite3_stmt *q = store_stmt(st, sql);
-    enum err rc = store_exec_step(st, q);
+    sqlite3_stmt *q;
+    enum err rc;
 
+    if (st->tx_depth++ > 0)
+        return ERR_OK;
+    st->tx_doomed = 0;
+    q = store_stmt(st, sql);
+    rc = store_exec_step(st, q);
     store_done(q);
+    if (rc)
+        st->tx_depth = 0;
     return rc;
 }
 
 enum err store_commit(struct store *st)
 {
     static const char sql[] = "COMMIT";
-    sqlite3_stmt *q = store_stmt(st, sql);
-    enum err rc = store_exec_step(st, q);
+    sqlite3_stmt *q;
+    enum err rc;
 
-    store_done(q);
-    if (rc)
+    if (st->tx_depth <= 0)
+        BUG("store_commit without store_begin");
+    if (--st->tx_depth > 0)
+        return st->tx_doomed ? ERR_IO : ERR_OK;
+    if (st->tx_doomed) {
+        st->tx_depth = 1;
         store_rollback(st);
+        return ERR_IO;
+    }
+    q = store_stmt(st, sql);
+    rc = store_exec_step(st, q);
+    store_done(q);
+    if (rc) {
+        st->tx_depth = 1;
+        store_rollback(st);
+    }
     return rc;
 }
 
 void store_rollback(struct store *st)
 {
     static const char sql[] = "ROLLBACK";
-    sqlite3_stmt *q = store_stmt(st, sql);
+    sqlite3_stmt *q;
 
+    if (st->tx_depth <= 0)
+        BUG("store_rollback without store_begin");
+    if (--st->tx_depth > 0) {
+        st->tx_doomed = 1;
+        return;
+    }
+    q = store_stmt(st, sql);
     /* SQLite may already have rolled back after an error: only autocommit tells */
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_step(q);

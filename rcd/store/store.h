@@ -32,6 +32,12 @@ int store_migrations_known(void);
  */
 uint64_t store_auth_generation(struct store *st);
 
+/*
+ * Transactions, nestable: only the outermost pair reaches SQLite, and a
+ * rollback at any depth makes the outermost commit roll back (ERR_IO).
+ * Every store_begin is matched by exactly one store_commit or
+ * store_rollback (a failed store_commit has already rolled back).
+ */
 enum err store_begin(struct store *st);
 enum err store_commit(struct store *st);
 void store_rollback(struct store *st);
@@ -251,6 +257,123 @@ enum err store_permissions_each(struct store *st,
                                 void *arg);
 enum err store_permission_put(struct store *st, const char *id,
                               const char *roles_json, int64_t now);
+
+/* ---- rooms (rooms.c) ---- */
+
+struct room {
+    int64_t rid;                    /* internal row id */
+    char *id;                       /* public id (17 chars; DMs: both user ids) */
+    char t[2];                      /* "c" channel, "p" group, "d" direct */
+    char *name;                     /* NULL for DMs; random id for discussions */
+    char *fname;                    /* display name (discussion title) */
+    char *u_id, *u_username;        /* creator; NULL for DMs */
+    char *topic, *description, *announcement;   /* NULL when unset */
+    int ro, archived, is_default, featured, broadcast, encrypted;
+    int64_t msgs;                   /* messages, system messages included */
+    int64_t users_count;            /* subscriptions */
+    int64_t ts, updated_at;         /* ms */
+    int64_t lm;                     /* last message ts, 0 if none */
+    char *last_message;             /* JSON of the last message, or NULL */
+    int64_t prid;                   /* parent room rid of a discussion, 0 */
+    char *team_id;                  /* team this room belongs to, or NULL */
+    int team_main, team_default;    /* team's main room; auto-join room */
+    char *custom_fields;            /* JSON object text or NULL */
+    char *join_code;                /* never serialised */
+    char *usernames, *uids;         /* DMs: JSON arrays */
+};
+#define ROOM_INIT { 0 }
+void room_release(struct room *r);
+
+enum err store_room_by_id(struct store *st, const char *id, struct room *out);
+enum err store_room_by_rid(struct store *st, int64_t rid, struct room *out);
+/* A channel or group by name, case-insensitively. */
+enum err store_room_by_name(struct store *st, const char *name,
+                            struct room *out);
+/* Insert r (id, t, ts, updated_at set); fills rid. ERR_EXISTS on a name clash. */
+enum err store_room_insert(struct store *st, struct room *r);
+/* Write every mutable column of r back. */
+enum err store_room_update(struct store *st, const struct room *r);
+/* Delete the room with its messages and subscriptions; remembered in the trash. */
+enum err store_room_delete(struct store *st, int64_t rid, int64_t now);
+
+/* ---- subscriptions (subscriptions.c): membership = a subscription ---- */
+
+struct subscription {
+    int64_t sid;
+    char *id;
+    int64_t room_rid, user_rid;
+    char *roles;                    /* JSON array text ("owner", ...) or NULL */
+    int64_t ts, ls, updated_at;
+    int open, alert, archived;
+    int64_t unread, user_mentions, group_mentions;
+    char *desktop, *desktop_origin; /* notification preferences; NULL = default */
+    char *mobile, *mobile_origin;
+    char *email, *email_origin;
+    char *audio;
+    int disable_notifications, mute_group_mentions, hide_unread, hide_mention;
+    char *unread_alert;
+};
+#define SUBSCRIPTION_INIT { 0 }
+void subscription_release(struct subscription *s);
+
+enum err store_sub_get(struct store *st, int64_t room_rid, int64_t user_rid,
+                       struct subscription *out);
+/* Insert s (id, room_rid, user_rid, ts set); ERR_EXISTS if already a member. */
+enum err store_sub_insert(struct store *st, struct subscription *s);
+enum err store_sub_update(struct store *st, const struct subscription *s);
+enum err store_sub_delete(struct store *st, int64_t room_rid, int64_t user_rid);
+/*
+ * The user's roles in the room with public id room_id as a JSON array text
+ * (*roles owned by the caller; NULL when none or not a member).
+ */
+enum err store_sub_roles(struct store *st, const char *room_id,
+                         int64_t user_rid, char **roles);
+
+/* ---- messages (messages.c) ---- */
+
+struct message {
+    int64_t mid;                    /* internal row id */
+    char *id;
+    int64_t room_rid;
+    char *rid;                      /* room's public id (filled on read) */
+    int64_t ts, updated_at;
+    char *u_id, *u_username, *u_name;   /* sender, as it was when sent */
+    char *msg;                      /* "" when empty */
+    char *t;                        /* system message type, NULL for user text */
+    char *tmid;                     /* thread parent id */
+    int tshow;
+    int64_t tcount, tlm;            /* on a thread parent */
+    char *replies;                  /* JSON array of user ids */
+    char *alias, *emoji, *avatar;
+    char *attachments, *mentions, *channels;    /* JSON arrays or NULL */
+    int64_t edited_at;
+    char *edited_by;                /* JSON {_id, username} */
+    char *drid;                     /* discussion started from this message */
+    int64_t dcount, dlm;
+    char *bot, *custom_fields;      /* JSON or NULL */
+    char *role;                     /* subscription-role-added/-removed */
+    int groupable;                  /* -1 unset, 0 false, 1 true */
+};
+#define MESSAGE_INIT { 0 }
+void message_release(struct message *m);
+
+/* Insert m (id, room_rid, ts, u_* set); fills mid. */
+enum err store_message_insert(struct store *st, struct message *m);
+enum err store_message_by_id(struct store *st, const char *id,
+                             struct message *out);
+
+/* ---- teams (teams.c) ---- */
+
+struct team {
+    int64_t tid;
+    char *id, *name;
+    int type;                       /* 0 public, 1 private */
+    char *room_id;                  /* the team's main room */
+    int64_t created_at, updated_at;
+    char *created_by_id, *created_by_username;
+};
+#define TEAM_INIT { 0 }
+void team_release(struct team *t);
 
 /* ---- settings and permissions changed from their defaults ---- */
 

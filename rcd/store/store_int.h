@@ -23,6 +23,8 @@ struct store {
     sqlite3 *db;
     int healthy;                    /* 0 after an I/O error: refuse writes */
     uint64_t auth_gen;              /* bumped on any change to users, tokens, roles */
+    int tx_depth;                   /* nested store_begin calls open */
+    int tx_doomed;                  /* an inner level rolled back */
     struct stmt_slot slots[STMT_SLOTS];
 };
 

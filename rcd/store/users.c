@@ -141,6 +141,29 @@ enum err store_user_by_email(struct store *st, const char *email,
     return user_fetch(st, q, out);
 }
 
+/* Replace the user's global roles with u->roles (inside a transaction). */
+static enum err write_roles(struct store *st, const struct user *u)
+{
+    static const char del_roles[] =
+        "DELETE FROM user_roles WHERE user_rid = ?1";
+    static const char add_role[] =
+        "INSERT OR IGNORE INTO user_roles (user_rid, role) VALUES (?1, ?2)";
+    sqlite3_stmt *q = store_stmt(st, del_roles);
+    enum err rc;
+
+    sqlite3_bind_int64(q, 1, u->rid);
+    rc = store_exec_step(st, q);
+    store_done(q);
+    q = store_stmt(st, add_role);
+    for (size_t i = 0; !rc && i < u->nroles; i++) {
+        sqlite3_bind_int64(q, 1, u->rid);
+        store_bind_text(q, 2, u->roles[i]);
+        rc = store_exec_step(st, q);
+        store_done(q);
+    }
+    return rc;
+}
+
 enum err store_user_insert(struct store *st, struct user *u)
 {
     static const char sql[] =
@@ -149,8 +172,6 @@ enum err store_user_insert(struct store *st, struct user *u)
         "created_at, updated_at, nickname, bio, status_text, custom_fields, "
         "inactive_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
         "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
-    static const char role_sql[] =
-        "INSERT OR IGNORE INTO user_roles (user_rid, role) VALUES (?1, ?2)";
     sqlite3_stmt *q;
     enum err rc;
 
@@ -181,15 +202,9 @@ enum err store_user_insert(struct store *st, struct user *u)
     if (rc)
         goto fail;
     u->rid = sqlite3_last_insert_rowid(st->db);
-    q = store_stmt(st, role_sql);
-    for (size_t i = 0; i < u->nroles; i++) {
-        sqlite3_bind_int64(q, 1, u->rid);
-        store_bind_text(q, 2, u->roles[i]);
-        rc = store_exec_step(st, q);
-        store_done(q);
-        if (rc)
-            goto fail;
-    }
+    rc = write_roles(st, u);
+    if (rc)
+        goto fail;
     return store_commit(st);
 fail:
     store_rollback(st);
@@ -235,9 +250,6 @@ enum err store_user_save(struct store *st, const struct user *u)
         "status_text = ?8, password = ?9, require_password_change = ?10, "
         "nickname = ?11, bio = ?12, custom_fields = ?13, language = ?14, "
         "updated_at = ?15 WHERE rid = ?1";
-    static const char del_roles[] = "DELETE FROM user_roles WHERE user_rid = ?1";
-    static const char add_role[] =
-        "INSERT OR IGNORE INTO user_roles (user_rid, role) VALUES (?1, ?2)";
     sqlite3_stmt *q;
     enum err rc;
 
@@ -266,21 +278,9 @@ enum err store_user_save(struct store *st, const struct user *u)
         rc = ERR_NOT_FOUND;
     if (rc)
         goto fail;
-    q = store_stmt(st, del_roles);
-    sqlite3_bind_int64(q, 1, u->rid);
-    rc = store_exec_step(st, q);
-    store_done(q);
+    rc = write_roles(st, u);
     if (rc)
         goto fail;
-    q = store_stmt(st, add_role);
-    for (size_t i = 0; i < u->nroles; i++) {
-        sqlite3_bind_int64(q, 1, u->rid);
-        store_bind_text(q, 2, u->roles[i]);
-        rc = store_exec_step(st, q);
-        store_done(q);
-        if (rc)
-            goto fail;
-    }
     return store_commit(st);
 fail:
     store_rollback(st);
@@ -378,7 +378,8 @@ enum err store_user_delete(struct store *st, int64_t rid)
      * them), their reactions, DMs with them, and their subscriptions.
      */
     static const char del_tokens[] = "DELETE FROM tokens WHERE user_rid = ?1";
-    static const char del_roles[] = "DELETE FROM user_roles WHERE user_rid = ?1";
+    static const char del_roles[] =
+        "DELETE FROM user_roles WHERE user_rid = ?1";
     static const char del_user[] = "DELETE FROM users WHERE rid = ?1";
     const char *const steps[] = { del_tokens, del_roles, del_user };
     enum err rc;

@@ -26,7 +26,13 @@ rcd_start() {
         envs+=("$1"); shift
     done
     export RCD_DIR=${RCD_DIR_KEEP:-$(mktemp -d "${BATS_TMPDIR:-/tmp}/rcd.XXXXXX")}
-    export RCD_PORT=$(free_port)
+    # a restart on a kept directory keeps the port, so RCD_URL stays valid
+    if [ -n "${RCD_DIR_KEEP:-}" ] && [ -f "$RCD_DIR/rcd.port" ]; then
+        export RCD_PORT=$(cat "$RCD_DIR/rcd.port")
+    else
+        export RCD_PORT=$(free_port)
+    fi
+    echo "$RCD_PORT" >"$RCD_DIR/rcd.port"
     export RCD_URL="http://127.0.0.1:$RCD_PORT"
     # like Rocket.Chat's TEST_MODE, the REST rate limiter is off unless a
     # test turns it on (later assignments win)
