@@ -26,6 +26,8 @@ extern char **environ;
 
 static const char usage_text[] =
     "usage: rcd [options]\n"
+    "       rcd backup [--db FILE] OUT\n"
+    "       rcd restore IN [--db FILE]\n"
     "\n"
     "Serve Rocket.Chat's REST API from one SQLite file.\n"
     "\n"
@@ -47,7 +49,12 @@ static const char usage_text[] =
     "First start: the admin is created from ADMIN_USERNAME, ADMIN_PASS and\n"
     "ADMIN_EMAIL; without ADMIN_PASS a password is generated and printed once\n"
     "(or written to the file named by RCD_ADMIN_PASSWORD_FILE, mode 0600).\n"
-    "OVERWRITE_SETTING_<id>=value sets a setting at start-up.\n";
+    "OVERWRITE_SETTING_<id>=value sets a setting at start-up.\n"
+    "\n"
+    "backup copies the database while rcd runs (SQLite's online backup) into\n"
+    "one checked file; restore puts such a file in place and refuses while a\n"
+    "server holds the database. Moving a server: back up on A, copy the one\n"
+    "file, restore on B.\n";
 
 static int parse_long(const char *s, long min, long max, long *out)
 {
@@ -312,6 +319,48 @@ static void make_db_dir(const char *path)
     free(dir);
 }
 
+/* rcd backup [--db FILE] OUT, rcd restore IN [--db FILE]. */
+static int run_copy_command(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "db", required_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *db = getenv("RCD_DB"), *cmd = argv[0];
+    int c;
+
+    if (!db || !*db)
+        db = "var/rcd.db";
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+        if (c == 'd') {
+            db = optarg;
+        } else if (c == 'h') {
+            fputs(usage_text, stdout);
+            return 0;
+        } else {
+            fputs(usage_text, stderr);
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "rcd %s: expected one file name\n", cmd);
+        fputs(usage_text, stderr);
+        return 2;
+    }
+    if (strcmp(cmd, "backup") == 0) {
+        if (store_backup(db, argv[optind]))
+            return 1;
+        log_info("rcd", "backed up '%s' to '%s'", db, argv[optind]);
+        return 0;
+    }
+    if (store_restore(argv[optind], db))
+        return 1;
+    log_info("rcd", "restored '%s' from '%s'", db, argv[optind]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg;
@@ -319,11 +368,14 @@ int main(int argc, char **argv)
     struct router *rt = NULL;
     char secret[RANDOM_SECRET_LEN + 1], hex[SHA256_HEX_LEN + 1];
     char url[300];
-    int status = 1;
+    int status = 1, lock = -1;
 
     memset(&cfg, 0, sizeof(cfg));
     memset(&app, 0, sizeof(app));
     json_setup();
+    if (argc > 1 && (strcmp(argv[1], "backup") == 0 ||
+                     strcmp(argv[1], "restore") == 0))
+        return run_copy_command(argc - 1, argv + 1);
     if (parse_args(argc, argv, &cfg)) {
         fputs(usage_text, stderr);
         return 2;
@@ -337,8 +389,15 @@ int main(int argc, char **argv)
     }
     make_db_dir(cfg.db_path);
     app.cfg = &cfg;
-    if (store_open(cfg.db_path, &app.store))
+    if (strcmp(cfg.db_path, ":memory:") != 0) {
+        lock = store_lock(cfg.db_path);
+        if (lock < 0)
+            return 1;
+    }
+    if (store_open(cfg.db_path, &app.store)) {
+        store_unlock(lock);
         return 1;
+    }
     app.settings = settings_new(app.store, cfg.root_url);
     app.perms = perms_new(app.store);
     random_secret(secret);
@@ -359,6 +418,7 @@ out:
     free(app.dummy_hash);
     store_close(app.store);
     free(cfg.proxies_env);
+    store_unlock(lock);
     log_info("rcd", "stopped");
     return status;
 }

@@ -33,6 +33,25 @@ int store_migrations_known(void);
 uint64_t store_auth_generation(struct store *st);
 
 /*
+ * Take the lock file beside the database ("<db>.lock", flock) so that no
+ * second rcd and no restore can use it at the same time. Returns the fd to
+ * keep open while serving, or -1 (logged) when it is held or fails.
+ */
+int store_lock(const char *db_path);
+void store_unlock(int fd);
+/*
+ * A consistent copy of the database at db_path (which a running rcd may be
+ * writing) into out_path: online backup API, integrity_check, fsync,
+ * rename. Returns 0, or -1 after logging why.
+ */
+int store_backup(const char *db_path, const char *out_path);
+/*
+ * Replace the database at db_path with the checked copy at in_path;
+ * refuses (-1) while a server holds db_path's lock.
+ */
+int store_restore(const char *in_path, const char *db_path);
+
+/*
  * Transactions, nestable: only the outermost pair reaches SQLite, and a
  * rollback at any depth makes the outermost commit roll back (ERR_IO).
  * Every store_begin is matched by exactly one store_commit or
@@ -289,12 +308,95 @@ enum err store_room_by_rid(struct store *st, int64_t rid, struct room *out);
 /* A channel or group by name, case-insensitively. */
 enum err store_room_by_name(struct store *st, const char *name,
                             struct room *out);
+/*
+ * The direct-message room whose members are exactly uids (a JSON array
+ * text of user ids, sorted, as store_room_insert stored it).
+ */
+enum err store_room_dm_by_uids(struct store *st, const char *uids,
+                               struct room *out);
 /* Insert r (id, t, ts, updated_at set); fills rid. ERR_EXISTS on a name clash. */
 enum err store_room_insert(struct store *st, struct room *r);
-/* Write every mutable column of r back. */
+/*
+ * Write every mutable column of r back (msgs, users_count and lm
+ * included: load r in the same request that writes it). ERR_EXISTS when
+ * the new name belongs to another channel or group.
+ */
 enum err store_room_update(struct store *st, const struct room *r);
-/* Delete the room with its messages and subscriptions; remembered in the trash. */
+/*
+ * Delete the room with its messages, discussions and subscriptions; the
+ * room goes to room_trash and each subscription to subscription_trash.
+ */
 enum err store_room_delete(struct store *st, int64_t rid, int64_t now);
+
+/* The orders room lists offer; each ends in the row id as tie-breaker. */
+enum room_sort {
+    ROOM_SORT_NAME,
+    ROOM_SORT_FNAME,
+    ROOM_SORT_TS,
+    ROOM_SORT_UPDATED,
+    ROOM_SORT_MSGS,
+    ROOM_SORT_USERS,
+    ROOM_SORT_LM,
+    ROOM_SORT_COUNT
+};
+
+/* Which rooms a list holds; every condition given must hold. */
+struct room_filter {
+    const char *t;                  /* "c", "p", "d", or NULL for any type */
+    int64_t member_rid;             /* only rooms this user is in; 0: any */
+    int64_t team_viewer_rid;        /* rooms of a team only if this user is
+                                       in them; 0: no such rule */
+    const char *id;                 /* only the room with this id, or NULL */
+    int64_t updated_after;          /* only updated_at > this (ms); -1: any */
+};
+
+/*
+ * Call fn for each room of one page of f, sorted by `by` (descending when
+ * desc), skipping offset rooms, at most count (0: no limit); *total counts
+ * every match. Each *r is borrowed for the call only; no statement is
+ * open while fn runs.
+ */
+enum err store_rooms_page(struct store *st, const struct room_filter *f,
+                          enum room_sort by, int desc, int64_t offset,
+                          int64_t count,
+                          void (*fn)(void *arg, const struct room *r),
+                          void *arg, int64_t *total);
+/* Call fn for each room deleted after since (ms), oldest first. */
+enum err store_rooms_trash_since(struct store *st, int64_t since,
+                                 void (*fn)(void *arg, const char *id,
+                                            int64_t deleted_at),
+                                 void *arg);
+/*
+ * One page of the active members of a room, by username (descending when
+ * desc); filter (NULL: none) keeps users whose username or name contains
+ * it, case-insensitively and literally. fn gets each member's user rid.
+ */
+enum err store_room_members(struct store *st, int64_t room_rid,
+                            const char *filter, int desc, int64_t offset,
+                            int64_t count,
+                            void (*fn)(void *arg, int64_t user_rid),
+                            void *arg, int64_t *total);
+/* How many members of the room hold the room-scoped role ("owner", ...). */
+enum err store_room_count_role(struct store *st, int64_t room_rid,
+                               const char *role, int64_t *n);
+
+/*
+ * For users.delete and deactivation (Rocket.Chat's user-last-owner rule):
+ * call fn for each channel or group where the user is the only owner,
+ * with the room's member count (the user included; 1 means nobody else is
+ * left to take it over).
+ */
+enum err store_rooms_last_owner(struct store *st, int64_t user_rid,
+                                void (*fn)(void *arg, const struct room *r,
+                                           int64_t members),
+                                void *arg);
+/*
+ * relinquishRoomOwnerships: make the longest-standing other member of the
+ * room an owner (*new_owner_rid). ERR_NOT_FOUND when nobody else is in it.
+ */
+enum err store_room_transfer_owner(struct store *st, int64_t room_rid,
+                                   int64_t from_user_rid, int64_t now,
+                                   int64_t *new_owner_rid);
 
 /* ---- subscriptions (subscriptions.c): membership = a subscription ---- */
 
@@ -318,10 +420,46 @@ void subscription_release(struct subscription *s);
 
 enum err store_sub_get(struct store *st, int64_t room_rid, int64_t user_rid,
                        struct subscription *out);
-/* Insert s (id, room_rid, user_rid, ts set); ERR_EXISTS if already a member. */
+/*
+ * Insert s (id, room_rid, user_rid, ts, updated_at set) and count it in
+ * the room's users_count (the room's updated_at becomes s->updated_at).
+ * ERR_EXISTS if already a member.
+ */
 enum err store_sub_insert(struct store *st, struct subscription *s);
+/* Write every mutable column of s back (roles, flags, preferences). */
 enum err store_sub_update(struct store *st, const struct subscription *s);
-enum err store_sub_delete(struct store *st, int64_t room_rid, int64_t user_rid);
+/*
+ * Remove the membership (messages stay), uncount it from users_count and
+ * remember it in subscription_trash at now. ERR_NOT_FOUND if not a member.
+ */
+enum err store_sub_delete(struct store *st, int64_t room_rid, int64_t user_rid,
+                          int64_t now);
+/* Call fn for each of the user's subscriptions updated after since (-1: all). */
+enum err store_subs_of_user(struct store *st, int64_t user_rid, int64_t since,
+                            void (*fn)(void *arg,
+                                       const struct subscription *s),
+                            void *arg);
+/* Call fn for each of the user's subscriptions removed after since (ms). */
+enum err store_subs_trash_since(struct store *st, int64_t user_rid,
+                                int64_t since,
+                                void (*fn)(void *arg, const char *id,
+                                           const char *room_id,
+                                           int64_t deleted_at),
+                                void *arg);
+/* Set archived on every subscription of the room; touches updated_at. */
+enum err store_subs_set_archived(struct store *st, int64_t room_rid,
+                                 int archived, int64_t now);
+/* Touch updated_at of every subscription of the room (rename, type). */
+enum err store_subs_touch(struct store *st, int64_t room_rid, int64_t now);
+/*
+ * For users.delete, in one transaction: delete every direct-message room
+ * the user is in (with its messages and the other members'
+ * subscriptions), then remove the user's remaining subscriptions, each
+ * uncounted from its room's users_count and remembered in the trash.
+ * Messages the user wrote in channels and groups are not touched.
+ */
+enum err store_subs_remove_user(struct store *st, int64_t user_rid,
+                                int64_t now);
 /*
  * The user's roles in the room with public id room_id as a JSON array text
  * (*roles owned by the caller; NULL when none or not a member).
@@ -357,10 +495,146 @@ struct message {
 #define MESSAGE_INIT { 0 }
 void message_release(struct message *m);
 
-/* Insert m (id, room_rid, ts, u_* set); fills mid. */
+/*
+ * Insert m (id, room_rid, ts, updated_at, u_* set; groupable < 0 stores
+ * no value); fills mid. ERR_EXISTS when the id is taken. Counters and
+ * subscriptions are the caller's (see the effect functions below).
+ */
 enum err store_message_insert(struct store *st, struct message *m);
+/* The message with public id `id`, rid filled; ERR_NOT_FOUND if none. */
 enum err store_message_by_id(struct store *st, const char *id,
                              struct message *out);
+/*
+ * Write back what an edit or a deletion placeholder changes, by mid: t,
+ * msg, alias, emoji, avatar, attachments, mentions, channels, tshow,
+ * edited_at, edited_by, custom_fields, updated_at. ERR_NOT_FOUND if gone.
+ */
+enum err store_message_update(struct store *st, const struct message *m);
+/* Delete one message row by mid. ERR_NOT_FOUND if gone. */
+enum err store_message_delete(struct store *st, int64_t mid);
+
+/* A slice of one room's messages in time order, for history pages. */
+struct message_range {
+    int64_t room_rid;
+    int64_t oldest, latest;         /* ms, both inclusive; INT64_MIN/MAX: open */
+    int with_replies;               /* also thread replies not shown in the room */
+    int ascending;                  /* oldest first (default newest first) */
+    const char *mention_ids;        /* JSON array of user ids the message must
+                                     * mention one of, or NULL */
+};
+/*
+ * Call fn for each message of one page of r, skipping offset and
+ * returning at most count (> 0). Each *m is borrowed for the call. Runs as
+ * one range scan of the (room_rid, ts) index with LIMIT/OFFSET, ties in ts
+ * broken by insertion order, so a page costs the same in a room of any
+ * size; never holds more than one message.
+ */
+enum err store_messages_page(struct store *st, const struct message_range *r,
+                             int64_t offset, int64_t count,
+                             void (*fn)(void *arg, const struct message *m),
+                             void *arg);
+/* How many messages r holds (a scan of that index range only). */
+enum err store_messages_count(struct store *st, const struct message_range *r,
+                              int64_t *n);
+/*
+ * The newest message of the room that can stand as its lastMessage: not a
+ * system message and not a reply shown only in its thread. ERR_NOT_FOUND
+ * when there is none.
+ */
+enum err store_message_last_visible(struct store *st, int64_t room_rid,
+                                    struct message *out);
+
+/*
+ * The replies of thread tmid, oldest first (newest first with desc),
+ * skipping offset, at most count (> 0); *total counts them all. Uses the
+ * (tmid, ts) index.
+ */
+enum err store_thread_messages(struct store *st, const char *tmid, int desc,
+                               int64_t offset, int64_t count,
+                               void (*fn)(void *arg, const struct message *m),
+                               void *arg, int64_t *total);
+/*
+ * The thread parents of a room (messages that ever had a reply), latest
+ * reply first. text, when not NULL, must occur in msg (ASCII case folded,
+ * taken literally: % and _ are not wildcards); follower, when not NULL,
+ * must be in the parent's replies. *total counts every match.
+ */
+enum err store_threads_page(struct store *st, int64_t room_rid,
+                            const char *text, const char *follower,
+                            int64_t offset, int64_t count,
+                            void (*fn)(void *arg, const struct message *m),
+                            void *arg, int64_t *total);
+
+/* ---- what saving or deleting a message does elsewhere (messages.c) ---- */
+
+/*
+ * Room counters: msgs += delta, updated_at = now and, when last_json is
+ * not NULL, lm = lm_ms and last_message = last_json (the message as the
+ * API shows it).
+ */
+enum err store_room_count_message(struct store *st, int64_t room_rid,
+                                  int delta, int64_t lm_ms,
+                                  const char *last_json, int64_t now);
+/* Replace the room's last_message (NULL clears it); lm is left alone. */
+enum err store_room_set_last_message(struct store *st, int64_t room_rid,
+                                     const char *last_json, int64_t now);
+/*
+ * Every subscription to the room except except_user_rid's: alert and
+ * open set, unread += unread_inc.
+ */
+enum err store_subs_notify(struct store *st, int64_t room_rid,
+                           int64_t except_user_rid, int unread_inc,
+                           int64_t now);
+/*
+ * The subscription of the user with public id user_id, if there is one:
+ * userMentions += 1 and unread += unread_inc. A user who is not a member
+ * is left without a subscription (*changed = 0).
+ */
+enum err store_subs_mention_user(struct store *st, int64_t room_rid,
+                                 const char *user_id, int unread_inc,
+                                 int64_t now, int *changed);
+/* Every subscription but except_user_rid's: groupMentions += 1, unread +=
+ * unread_inc, alert and open set. */
+enum err store_subs_mention_group(struct store *st, int64_t room_rid,
+                                  int64_t except_user_rid, int unread_inc,
+                                  int64_t now);
+/* The member user_id's subscription (if any): open set, alert when alert. */
+enum err store_subs_alert_user(struct store *st, int64_t room_rid,
+                               const char *user_id, int alert, int64_t now);
+/*
+ * A reply to thread parent parent_mid was saved: tcount += 1, tlm = tlm_ms
+ * and replies = replies_json (the whole participant list).
+ */
+enum err store_thread_reply_added(struct store *st, int64_t parent_mid,
+                                  const char *replies_json, int64_t tlm_ms,
+                                  int64_t now);
+/* A reply to thread tmid was deleted: tcount -= 1 (never below 0). */
+enum err store_thread_reply_removed(struct store *st, const char *tmid,
+                                    int64_t now);
+
+/* ---- discussions: rooms with a parent room (messages.c) ---- */
+
+/* Remember that room_rid is the discussion of message pmid in room prid. */
+enum err store_discussion_link(struct store *st, int64_t room_rid,
+                               int64_t prid, const char *pmid);
+/* The discussion started from message pmid of room prid: *room_rid. */
+enum err store_discussion_by_pmid(struct store *st, int64_t prid,
+                                  const char *pmid, int64_t *room_rid);
+/*
+ * The discussion with public id drid changed: every discussion-created
+ * message pointing at it gets dcount and dlm.
+ */
+enum err store_discussion_touch(struct store *st, const char *drid,
+                                int64_t dcount, int64_t dlm, int64_t now);
+/*
+ * The discussions of room prid by fname (then creation), skipping offset,
+ * at most count (> 0): fn gets each discussion's room rid; *total counts
+ * them all. Uses the rooms(prid) index.
+ */
+enum err store_discussions_page(struct store *st, int64_t prid,
+                                int64_t offset, int64_t count,
+                                void (*fn)(void *arg, int64_t room_rid),
+                                void *arg, int64_t *total);
 
 /* ---- teams (teams.c) ---- */
 
@@ -374,6 +648,103 @@ struct team {
 };
 #define TEAM_INIT { 0 }
 void team_release(struct team *t);
+
+/* A TeamMember row; membership also needs the main-room subscription. */
+struct team_member {
+    int64_t team_tid, user_rid;
+    char *roles;                    /* JSON array text, NULL when none */
+    int64_t created_at;             /* ms */
+    char *created_by_id, *created_by_username;  /* who added them; may be NULL */
+};
+#define TEAM_MEMBER_INIT { 0 }
+void team_member_release(struct team_member *m);
+
+enum err store_team_by_id(struct store *st, const char *id, struct team *out);
+/* By name, case-insensitively (team names are room names). */
+enum err store_team_by_name(struct store *st, const char *name,
+                            struct team *out);
+/*
+ * Insert t (id, name, type, room_id, timestamps and created_by set); fills
+ * tid. ERR_EXISTS when the id or (case-insensitively) the name is taken.
+ */
+enum err store_team_insert(struct store *st, struct team *t);
+/* Delete the team and its member rows. ERR_NOT_FOUND when it is gone. */
+enum err store_team_delete(struct store *st, int64_t tid);
+
+/* Insert m (team_tid, user_rid, created_at set). ERR_EXISTS if a member. */
+enum err store_team_member_add(struct store *st, const struct team_member *m);
+/* ERR_NOT_FOUND when the user is no member of the team. */
+enum err store_team_member_get(struct store *st, int64_t tid, int64_t user_rid,
+                               struct team_member *out);
+/* ERR_NOT_FOUND when the user was no member of the team. */
+enum err store_team_member_remove(struct store *st, int64_t tid,
+                                  int64_t user_rid);
+/* Replace the member's roles (JSON array text or NULL). ERR_NOT_FOUND. */
+enum err store_team_member_set_roles(struct store *st, int64_t tid,
+                                     int64_t user_rid, const char *roles);
+/* Members whose roles hold role ("owner"). */
+enum err store_team_members_with_role(struct store *st, int64_t tid,
+                                      const char *role, int64_t *count);
+/* Every member row, active or not (teams.list's numberOfUsers). */
+enum err store_team_members_count(struct store *st, int64_t tid,
+                                  int64_t *count);
+
+/* What teams.members narrows to; NULL fields do not filter. */
+struct team_member_filter {
+    const char *username;           /* case-insensitive substring, literal */
+    const char *name;               /* same, of the display name */
+    const char *statuses;           /* JSON array of status strings */
+    const char *exclude_id;         /* leave out this user (public id) */
+};
+/*
+ * One page of the team's members who are active users and match f, in the
+ * order they joined, skipping offset, at most count (0: all); *total
+ * counts every match. fn gets each member row with its user (borrowed for
+ * the call). Never holds a statement open while fn runs.
+ */
+enum err store_team_members_page(struct store *st, int64_t tid,
+                                 const struct team_member_filter *f,
+                                 int64_t offset, int64_t count,
+                                 void (*fn)(void *arg,
+                                            const struct team_member *m,
+                                            const struct user *u),
+                                 void *arg, int64_t *total);
+
+/*
+ * One page of teams, oldest first: every team (user_rid 0) or those the
+ * user is a member of; *total counts them all. fn gets each team
+ * (borrowed for the call); no statement is open while it runs.
+ */
+enum err store_teams_page(struct store *st, int64_t user_rid, int64_t offset,
+                          int64_t count,
+                          void (*fn)(void *arg, const struct team *t),
+                          void *arg, int64_t *total);
+
+/* Which of a team's rooms (never its main room) a listing shows. */
+struct team_rooms_filter {
+    const char *name;               /* case-insensitive substring, or NULL */
+    int only_default;               /* only auto-join (teamDefault) rooms */
+    int64_t visible_to;             /* user rid: public rooms + theirs; 0 all */
+};
+/*
+ * One page of the rooms of team team_id (public id) matching f, oldest
+ * first; *total counts every match. fn gets each room (borrowed for the
+ * call); no statement is open while it runs.
+ */
+enum err store_team_rooms_page(struct store *st, const char *team_id,
+                               const struct team_rooms_filter *f,
+                               int64_t offset, int64_t count,
+                               void (*fn)(void *arg, const struct room *r),
+                               void *arg, int64_t *total);
+/* Rooms in the team, its main room not counted. */
+enum err store_team_rooms_count(struct store *st, const char *team_id,
+                                int64_t *count);
+/*
+ * Move every room of the team, its main room included, out of it
+ * (teamId, teamMain and teamDefault cleared, _updatedAt = now).
+ */
+enum err store_team_detach_rooms(struct store *st, const char *team_id,
+                                 int64_t now);
 
 /* ---- settings and permissions changed from their defaults ---- */
 
