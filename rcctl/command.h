@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "../shared/buf.h"
 #include "../shared/err.h"
 #include "../shared/xalloc.h"
 #include "config.h"
@@ -176,9 +177,103 @@ struct output *command_output(struct rcctl *ctx, int is_list);
 /* output_finish(); on a write error prints it and returns EXIT_FAILED. */
 int command_output_end(struct output *o);
 
+/*
+ * Bulk work (CLI.md, "Bulk and safety") for the mutating commands; defined
+ * in cmd/user.c.
+ *
+ * The targets: the arguments, then the lines of --from FILE ("-": stdin).
+ * A file holds one target a line (blank lines and '#' comments skipped),
+ * or a table with a header row, as rcctl's csv and tsv output: the first
+ * line holds a ',' or a tab, or is one of columns alone. Then the items
+ * come from the first of columns (names, most wanted first) it has, and
+ * t->column says which one. Returns 0, or an exit code after saying why;
+ * release *t with targets_release() in every case.
+ */
+struct targets {
+    char **items;   /* owned, n of them */
+    size_t n;
+    int column;     /* index in columns of the header column read, or -1 */
+};
+int targets_read(struct targets *t, int nargs, char **args, const char *from,
+                 const char *const *columns);
+void targets_release(struct targets *t);
+
+/*
+ * Per-item results and the counts. bulk_changed() and bulk_unchanged()
+ * print "rcctl: <message>" on stderr (not with -q); the failure calls
+ * print "rcctl: error: ..." always. bulk_end() prints the failed items and
+ * "N changed, N unchanged, N failed", frees what b holds, and returns the
+ * exit code: 0; the failures' code when nothing else happened; else
+ * EXIT_PARTIAL. total is the number of items meant, so that items left
+ * out after b->stop count as failed.
+ */
+struct bulk {
+    int dry_run;        /* say "to change" in the counts */
+    int quiet;          /* -q */
+    int stop;           /* a failure the next items would repeat (401, no
+                           connection): callers stop their loop */
+    long changed, unchanged, failed;
+    int code;           /* the failures' exit code; EXIT_FAILED when mixed */
+    struct buf failures;   /* "'a', 'b'": the failed items, for the end */
+};
+void bulk_init(struct bulk *b, const struct rcctl *ctx, int dry_run);
+void bulk_changed(struct bulk *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void bulk_unchanged(struct bulk *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void bulk_failed(struct bulk *b, const char *item, int code,
+                 const char *fmt, ...) ATTR_PRINTF(4, 5);
+/* As bulk_failed(), with command_fail()'s message and code for r. */
+void bulk_failed_reply(struct bulk *b, const char *item,
+                       const struct client_reply *r, const char *fmt, ...)
+    ATTR_PRINTF(4, 5);
+int bulk_end(struct bulk *b, size_t total);
+
+/*
+ * For destructive commands: 0 when yes is set or the person at the
+ * terminal answers "y" to question (on /dev/tty); EXIT_FAILED when they do
+ * not; EXIT_USAGE, after saying "refusing to <action> without --yes", when
+ * stdin or stderr is not a terminal.
+ */
+int bulk_confirm(int yes, const char *action, const char *question);
+
+/*
+ * Concurrent bulk work (-j N, CLI.md "Network"): run fn for the items
+ * 0..n-1 on up to ctx->jobs workers at once. Each worker has its own
+ * client, so its own keep-alive connection, reused for all of its items;
+ * the calling thread is worker 0 and uses ctx's client (make it with
+ * command_client() first). Items are handed out in order, and no more
+ * once b->stop is set (b may be NULL). fn may read shared data freely but
+ * must change b, or anything else items share, only between
+ * bulk_pool_lock() and bulk_pool_unlock(). While stderr is a terminal
+ * (and not -q) a progress line (done/total, rate, ETA) is kept on it;
+ * bulk_pool_lock() wipes it so that what is printed while locked comes
+ * out whole. Returns the number of items fn ran for. (cmd/room.c uses it
+ * first; defined in command.c.)
+ */
+struct bulk_pool;
+typedef void bulk_item_fn(struct bulk_pool *p, struct client *c, size_t i,
+                          void *data);
+size_t bulk_parallel(struct rcctl *ctx, struct bulk *b, size_t n,
+                     bulk_item_fn *fn, void *data);
+/* Lock the pool's shared state; returns the pool's bulk (may be NULL). */
+struct bulk *bulk_pool_lock(struct bulk_pool *p);
+void bulk_pool_unlock(struct bulk_pool *p);
+
 /* The group tables, one per rcctl/cmd/<group>.c. */
 extern const struct command auth_commands[];     /* login logout whoami */
 extern const struct command server_commands[];   /* info api */
 extern const struct command profile_commands[];  /* profile ... */
+extern const struct command user_commands[];     /* user ... */
+extern const struct command token_commands[];    /* token ... */
+extern const struct command settings_commands[]; /* settings ... */
+extern const struct command role_commands[];     /* role ... (cmd/role.c) */
+extern const struct command permission_commands[]; /* permission ... (role.c) */
+/* cmd/room.c */
+extern const struct command room_commands[];       /* room notify|orphans|recover */
+extern const struct command channel_commands[];    /* channel ... */
+extern const struct command group_commands[];      /* group ... */
+extern const struct command dm_commands[];         /* dm list */
+extern const struct command discussion_commands[]; /* discussion ... */
+extern const struct command team_commands[];       /* team ... (cmd/team.c) */
+extern const struct command message_commands[];    /* message ... (cmd/message.c) */
 
 #endif

@@ -54,6 +54,41 @@ static const struct command top_commands[] = {
                     "rcctl profile remove old-test",
     },
     {
+        .name = "user",
+        .summary = "list, create, change, deactivate and delete users",
+        .sub = user_commands,
+        .examples = "rcctl user info alice\n"
+                    "rcctl user list --status online\n"
+                    "rcctl user deactivate-idle --days 365 --role user",
+    },
+    {
+        .name = "token",
+        .summary = "your personal access tokens",
+        .sub = token_commands,
+        .examples = "rcctl token create ci-bot > ci-token.txt\n"
+                    "rcctl token list",
+    },
+    {
+        .name = "settings",
+        .summary = "list, read and change server settings",
+        .sub = settings_commands,
+        .examples = "rcctl settings get Site_Url\n"
+                    "rcctl settings set Accounts_RegistrationForm Disabled",
+    },
+    {
+        .name = "role",
+        .summary = "list roles and their members",
+        .sub = role_commands,
+        .examples = "rcctl role list\nrcctl role members admin",
+    },
+    {
+        .name = "permission",
+        .summary = "list, grant and revoke permissions of roles",
+        .sub = permission_commands,
+        .examples = "rcctl permission list --role user\n"
+                    "rcctl permission revoke create-c --role user",
+    },
+    {
         .name = "help",
         .synopsis = "[<command>...]",
         .summary = "show the help of a command",
