@@ -170,15 +170,17 @@ json_t *roles_to_json(void);
 enum room_lookup {
     LOOKUP_CHANNEL,                 /* channels.*: t 'c', no access check */
     LOOKUP_GROUP,                   /* groups.*: t 'p', caller must be a member */
-    LOOKUP_ANY,                     /* rooms.*: any type */
+    LOOKUP_ANY,                     /* rooms.*: any type the caller can read */
 };
 
 /*
  * Resolve roomId (wins when present) or roomName from the JSON body (POST)
  * or query (GET) as Rocket.Chat's findChannelByIdOrName /
  * findPrivateGroupByIdOrName / findRoomByIdOrName do, with their exact
- * errors; check_archived refuses an archived room. Returns 0 with *out
- * filled, or the status of the reply set.
+ * errors; check_archived refuses an archived room. For LOOKUP_GROUP and
+ * LOOKUP_ANY a room the caller cannot read gets exactly the reply of a
+ * missing one, before any archived check. Returns 0 with *out filled, or
+ * the status of the reply set.
  */
 int room_param(struct api_ctx *ctx, enum room_lookup kind, int check_archived,
                struct room *out, struct reply *reply);
@@ -193,22 +195,107 @@ int room_can_read(struct api_ctx *ctx, const struct user *u,
 int room_is_member(struct api_ctx *ctx, const struct user *u,
                    const struct room *r);
 /*
- * Make u a member of r (subscription, users_count) and, when sysmsg is not
- * NULL, post that system message ("uj", "au", ...) by `by` (or u). roles
- * is a JSON array text or NULL. ERR_EXISTS when already a member.
+ * Make u a member of r (subscription, users_count, both in the store and
+ * in *r) and, when sysmsg is not NULL, post that system message ("uj",
+ * "au", ...) by `by` (or u) with u's username as its text, all in one
+ * transaction. With a sysmsg the subscription starts unread and alerted
+ * (addUserToRoom); without one it starts quiet (a room's first members).
+ * roles is a JSON array text or NULL. ERR_EXISTS when already a member.
  */
 enum err room_add_member(struct api_ctx *ctx, struct room *r,
                          const struct user *u, const struct user *by,
                          const char *sysmsg, const char *roles);
-/* Remove u from r (messages stay), posting sysmsg ("ru", "ul") when set. */
+/*
+ * Remove u from r (messages stay), posting sysmsg ("ru", "ul") by `by`
+ * (or u) when set. ERR_NOT_FOUND when u is no member (which, inside an
+ * open transaction, dooms it: check membership first).
+ */
 enum err room_remove_member(struct api_ctx *ctx, struct room *r,
                             const struct user *u, const struct user *by,
                             const char *sysmsg);
-/* The room object as the API shows it (never joinCode). */
+/* The room object as the API shows it (never joinCode). Caller owns it. */
 json_t *room_to_json(struct api_ctx *ctx, const struct room *r);
-/* A subscription as subscriptions.getOne shows it. */
+/* A subscription as subscriptions.getOne shows it. Caller owns it. */
 json_t *subscription_to_json(struct api_ctx *ctx, const struct subscription *s,
                              const struct room *r, const struct user *u);
+
+/* ---- parameters and operations of channels.*, groups.*, rooms.* (roomutil.c) ---- */
+
+/* The JSON type a body parameter must have when it is present. */
+enum room_ptype {
+    RP_STRING,
+    RP_BOOL,
+    RP_OBJECT,
+    RP_STRINGS,                     /* an array of strings */
+};
+
+struct room_pspec {
+    const char *name;               /* NULL ends a table */
+    enum room_ptype type;
+};
+
+/*
+ * Check the keys of ps present in the JSON body: a wrong type (null
+ * included) or a string holding NUL is 400 invalid-params. Unknown keys
+ * pass, as Rocket.Chat's untyped routes let them. GET routes (no body)
+ * always pass. Returns 0 or the status set in out.
+ */
+int room_check_body(struct api_ctx *ctx, const struct room_pspec *ps,
+                    struct reply *out);
+/* A string parameter from the body (POST) or the query (GET), or NULL. */
+const char *room_arg(struct api_ctx *ctx, const char *key);
+/*
+ * getUserFromParams: the first non-blank of userId, username, user (the
+ * usernames case-insensitively), with Rocket.Chat's two errors. Fills *u
+ * (release it) or returns the status set in out.
+ */
+int room_user_param(struct api_ctx *ctx, struct user *u, struct reply *out);
+
+/*
+ * The operations channels.* and groups.* (and rooms.*, im.*) share. Each
+ * acts on a room its caller found with room_param, checks the caller's
+ * permission in that room, changes the store and posts the system message
+ * in one transaction, and returns 0 with *r brought up to date, or the
+ * status of the failure it set in out (the caller builds the success).
+ */
+/* createRoom for t "c" or "p" from the body; the caller checked types and permission. */
+int room_op_create(struct api_ctx *ctx, const char *t, struct room *r,
+                   struct reply *out);
+/* Invite the users of the body ("au"); group: groups.invite's errors. */
+int room_op_invite(struct api_ctx *ctx, struct room *r, struct reply *out);
+/* Remove the user of the body ("ru"). */
+int room_op_kick(struct api_ctx *ctx, struct room *r, struct reply *out);
+/* The caller leaves ("ul"); refused for DMs and the last owner. */
+int room_op_leave(struct api_ctx *ctx, struct room *r, struct reply *out);
+/* Give ("owner", "moderator") to the user of the body, or take it. */
+int room_op_role(struct api_ctx *ctx, struct room *r, const char *role,
+                 int add, struct reply *out);
+/* archiveRoom / unarchiveRoom. */
+int room_op_archive(struct api_ctx *ctx, struct room *r, int archive,
+                    struct reply *out);
+/* saveRoomSettings roomName ("r"); the caller checked the same-name case. */
+int room_op_rename(struct api_ctx *ctx, struct room *r, const char *name,
+                   struct reply *out);
+/* roomTopic / roomDescription / roomAnnouncement ("topic", ...). */
+int room_op_set_text(struct api_ctx *ctx, struct room *r, const char *field,
+                     const char *value, struct reply *out);
+/* readOnly. */
+int room_op_set_read_only(struct api_ctx *ctx, struct room *r, int ro,
+                          struct reply *out);
+/* roomType "c" or "p" ("room_changed_privacy"). */
+int room_op_set_type(struct api_ctx *ctx, struct room *r, const char *type,
+                     struct reply *out);
+/* eraseRoom: permission, team rules, then the room and all it holds. */
+int room_op_erase(struct api_ctx *ctx, struct room *r, struct reply *out);
+/* {members, count, offset, total} of r, paged, with ?filter and ?sort. */
+int room_members_reply(struct api_ctx *ctx, const struct room *r,
+                       struct reply *out);
+/* {roles: [{_id, rid, u, roles}]}: getRoomRoles for a readable room. */
+int room_roles_reply(struct api_ctx *ctx, const struct room *r,
+                     struct reply *out);
+/* {key: [rooms], count, offset, total} of f, paged, sorted, projected. */
+int room_list_reply(struct api_ctx *ctx, const struct room_filter *f,
+                    const char *key, struct reply *out);
 
 /* ---- messages shared by every room area (messages.c) ---- */
 
@@ -220,8 +307,105 @@ json_t *subscription_to_json(struct api_ctx *ctx, const struct subscription *s,
 enum err message_system(struct api_ctx *ctx, struct room *r,
                         const struct user *by, const char *t,
                         const char *msg, const char *role);
-/* The message object as the API shows it. */
+/* The message object as the API shows it (caller owns; never NULL). */
 json_t *message_to_json(const struct message *m);
+/*
+ * Fill m->mentions and m->channels (JSON arrays, owned by m) from m->msg:
+ * "@name" of any existing user, "@all", "@here", and "#name" of a public
+ * channel, each preceded by the start of the text, a blank or '>'. Users
+ * who are not members are listed too: they are only never notified.
+ */
+void message_parse_mentions(struct api_ctx *ctx, struct message *m);
+/*
+ * Rocket.Chat's check before saving: "@all" needs mention-all and "@here"
+ * mention-here (globally or in r). Returns 0, or the status of the 400
+ * error-action-not-allowed reply set in out.
+ */
+int message_mentions_allowed(struct api_ctx *ctx, const struct room *r,
+                             const struct user *by, const struct message *m,
+                             struct reply *out);
+/*
+ * Save m into r as sent by `by` (m->id may be preset, else a random id;
+ * ts defaults to now) and apply what follows a save, in one transaction:
+ * room msgs/lm/lastMessage (a reply shown only in its thread counts but
+ * is not the last message), every other member's alert/open/unread, the
+ * mention counters of mentioned members (non-members get nothing), the
+ * thread parent's tcount/tlm/replies, and a discussion's dcount/dlm. A
+ * system message (m->t set) moves only the room counters. r is updated to
+ * match. ERR_EXISTS when m->id is taken, else ERR_OK or ERR_IO.
+ */
+enum err message_insert(struct api_ctx *ctx, struct room *r,
+                        const struct user *by, struct message *m);
+/*
+ * Change m's text to text as an edit by `by` (editedAt/editedBy,
+ * mentions parsed again), and r's lastMessage when m is it.
+ */
+enum err message_edit(struct api_ctx *ctx, struct room *r, struct message *m,
+                      const char *text, const struct user *by);
+/*
+ * Delete m from r as `by`: msgs - 1, a reply lowers its parent's tcount,
+ * a thread parent with replies stays as a "rm" placeholder, r's
+ * lastMessage is recomputed when it was m, a discussion's announcement
+ * follows, and a discussion-created message takes its discussion along.
+ */
+enum err message_remove(struct api_ctx *ctx, struct room *r,
+                        const struct message *m, const struct user *by);
+/*
+ * The direct-message room of a and b (the same user: a DM with oneself),
+ * created with both subscriptions when missing and create is set.
+ * ERR_NOT_FOUND when missing and not created.
+ */
+enum err message_dm_room(struct api_ctx *ctx, const struct user *a,
+                         const struct user *b, int create, struct room *out);
+/* A page of messages being built by message_collect(). */
+struct message_list {
+    json_t *items;                  /* the array appended to (borrowed) */
+    const json_t *fields;           /* a fields projection, or NULL */
+};
+/* Store callback: append m as the API shows it to the message_list arg. */
+void message_collect(void *arg, const struct message *m);
+/*
+ * 200 {key: items, count, offset, total}: a page of a list endpoint
+ * (items borrowed; count is its length).
+ */
+int message_page_reply(struct reply *out, const char *key, json_t *items,
+                       int64_t offset, int64_t total);
+/*
+ * Rocket.Chat's getRoomByNameOrIdWithOptionToJoin for type 'd': the DM of
+ * the caller and the user whose id (or, unless by_id, username) is v,
+ * created when missing if the caller holds create-d, else the DM room
+ * whose id is v. Returns 0 with *out filled, or the status of the reply
+ * set: "[invalid-channel]" when nothing matches, "Not allowed
+ * [error-not-allowed]" when the DM would have to be created but may not.
+ */
+int message_dm_target(struct api_ctx *ctx, const char *v, int by_id,
+                      struct room *out, struct reply *reply);
+/* JavaScript's String.length of UTF-8 text: UTF-16 code units. */
+size_t message_js_length(const char *s);
+
+/* The JSON types a body parameter may be checked for. */
+enum param_type {
+    PT_STRING,
+    PT_BOOL,
+    PT_NUMBER,
+    PT_OBJECT,
+    PT_STRINGS,                     /* array of strings */
+    PT_OBJECTS,                     /* array of objects */
+    PT_STRING_OR_STRINGS,           /* a string or an array of strings */
+};
+struct body_param {
+    const char *name;
+    enum param_type type;
+    int required;
+};
+/*
+ * Check obj's members against a NULL-terminated table as ajv reports it:
+ * missing required ones, then (closed) unknown ones, then types. null is a
+ * wrong type, and strings must hold no NUL. Returns 0, or the status of
+ * the 400 invalid-params reply set in out.
+ */
+int message_params_check(const json_t *obj, const struct body_param *ps,
+                         int closed, struct reply *out);
 
 /* ---- users (users_json.c) ---- */
 
@@ -292,5 +476,108 @@ int api_settings_set(struct api_ctx *ctx, struct reply *out);
 /* twofa.c */
 int api_method_call(struct api_ctx *ctx, struct reply *out);
 int api_users_reset_totp(struct api_ctx *ctx, struct reply *out);
+
+/* chat.c */
+int api_chat_delete(struct api_ctx *ctx, struct reply *out);
+int api_chat_get_message(struct api_ctx *ctx, struct reply *out);
+int api_chat_get_thread_messages(struct api_ctx *ctx, struct reply *out);
+int api_chat_get_threads_list(struct api_ctx *ctx, struct reply *out);
+int api_chat_post_message(struct api_ctx *ctx, struct reply *out);
+int api_chat_send_message(struct api_ctx *ctx, struct reply *out);
+int api_chat_update(struct api_ctx *ctx, struct reply *out);
+
+/* history.c */
+int api_channels_history(struct api_ctx *ctx, struct reply *out);
+int api_channels_messages(struct api_ctx *ctx, struct reply *out);
+int api_groups_history(struct api_ctx *ctx, struct reply *out);
+int api_groups_messages(struct api_ctx *ctx, struct reply *out);
+int api_im_history(struct api_ctx *ctx, struct reply *out);
+int api_im_messages(struct api_ctx *ctx, struct reply *out);
+
+/* discussions.c */
+int api_rooms_create_discussion(struct api_ctx *ctx, struct reply *out);
+int api_rooms_get_discussions(struct api_ctx *ctx, struct reply *out);
+
+/* teams.c */
+int api_teams_add_members(struct api_ctx *ctx, struct reply *out);
+int api_teams_add_rooms(struct api_ctx *ctx, struct reply *out);
+int api_teams_create(struct api_ctx *ctx, struct reply *out);
+int api_teams_delete(struct api_ctx *ctx, struct reply *out);
+int api_teams_info(struct api_ctx *ctx, struct reply *out);
+int api_teams_leave(struct api_ctx *ctx, struct reply *out);
+int api_teams_list(struct api_ctx *ctx, struct reply *out);
+int api_teams_list_all(struct api_ctx *ctx, struct reply *out);
+int api_teams_list_rooms(struct api_ctx *ctx, struct reply *out);
+int api_teams_members(struct api_ctx *ctx, struct reply *out);
+int api_teams_remove_member(struct api_ctx *ctx, struct reply *out);
+int api_teams_remove_room(struct api_ctx *ctx, struct reply *out);
+int api_teams_update_room(struct api_ctx *ctx, struct reply *out);
+
+/* channels.c */
+int api_channels_add_moderator(struct api_ctx *ctx, struct reply *out);
+int api_channels_add_owner(struct api_ctx *ctx, struct reply *out);
+int api_channels_archive(struct api_ctx *ctx, struct reply *out);
+int api_channels_counters(struct api_ctx *ctx, struct reply *out);
+int api_channels_create(struct api_ctx *ctx, struct reply *out);
+int api_channels_delete(struct api_ctx *ctx, struct reply *out);
+int api_channels_info(struct api_ctx *ctx, struct reply *out);
+int api_channels_invite(struct api_ctx *ctx, struct reply *out);
+int api_channels_join(struct api_ctx *ctx, struct reply *out);
+int api_channels_kick(struct api_ctx *ctx, struct reply *out);
+int api_channels_leave(struct api_ctx *ctx, struct reply *out);
+int api_channels_list(struct api_ctx *ctx, struct reply *out);
+int api_channels_list_joined(struct api_ctx *ctx, struct reply *out);
+int api_channels_members(struct api_ctx *ctx, struct reply *out);
+int api_channels_remove_moderator(struct api_ctx *ctx, struct reply *out);
+int api_channels_remove_owner(struct api_ctx *ctx, struct reply *out);
+int api_channels_rename(struct api_ctx *ctx, struct reply *out);
+int api_channels_roles(struct api_ctx *ctx, struct reply *out);
+int api_channels_set_announcement(struct api_ctx *ctx, struct reply *out);
+int api_channels_set_description(struct api_ctx *ctx, struct reply *out);
+int api_channels_set_read_only(struct api_ctx *ctx, struct reply *out);
+int api_channels_set_topic(struct api_ctx *ctx, struct reply *out);
+int api_channels_set_type(struct api_ctx *ctx, struct reply *out);
+int api_channels_unarchive(struct api_ctx *ctx, struct reply *out);
+
+/* groups.c */
+int api_groups_add_moderator(struct api_ctx *ctx, struct reply *out);
+int api_groups_add_owner(struct api_ctx *ctx, struct reply *out);
+int api_groups_archive(struct api_ctx *ctx, struct reply *out);
+int api_groups_create(struct api_ctx *ctx, struct reply *out);
+int api_groups_delete(struct api_ctx *ctx, struct reply *out);
+int api_groups_info(struct api_ctx *ctx, struct reply *out);
+int api_groups_invite(struct api_ctx *ctx, struct reply *out);
+int api_groups_kick(struct api_ctx *ctx, struct reply *out);
+int api_groups_leave(struct api_ctx *ctx, struct reply *out);
+int api_groups_list(struct api_ctx *ctx, struct reply *out);
+int api_groups_list_all(struct api_ctx *ctx, struct reply *out);
+int api_groups_members(struct api_ctx *ctx, struct reply *out);
+int api_groups_remove_moderator(struct api_ctx *ctx, struct reply *out);
+int api_groups_remove_owner(struct api_ctx *ctx, struct reply *out);
+int api_groups_rename(struct api_ctx *ctx, struct reply *out);
+int api_groups_roles(struct api_ctx *ctx, struct reply *out);
+int api_groups_set_announcement(struct api_ctx *ctx, struct reply *out);
+int api_groups_set_description(struct api_ctx *ctx, struct reply *out);
+int api_groups_set_read_only(struct api_ctx *ctx, struct reply *out);
+int api_groups_set_topic(struct api_ctx *ctx, struct reply *out);
+int api_groups_set_type(struct api_ctx *ctx, struct reply *out);
+int api_groups_unarchive(struct api_ctx *ctx, struct reply *out);
+
+/* im.c (im.* and their dm.* aliases) */
+int api_im_create(struct api_ctx *ctx, struct reply *out);
+int api_im_delete(struct api_ctx *ctx, struct reply *out);
+int api_im_list(struct api_ctx *ctx, struct reply *out);
+int api_im_members(struct api_ctx *ctx, struct reply *out);
+
+/* rooms.c */
+int api_rooms_delete(struct api_ctx *ctx, struct reply *out);
+int api_rooms_get(struct api_ctx *ctx, struct reply *out);
+int api_rooms_info(struct api_ctx *ctx, struct reply *out);
+int api_rooms_leave(struct api_ctx *ctx, struct reply *out);
+int api_rooms_save_notification(struct api_ctx *ctx, struct reply *out);
+
+/* subscriptions.c */
+int api_subscriptions_get(struct api_ctx *ctx, struct reply *out);
+int api_subscriptions_get_one(struct api_ctx *ctx, struct reply *out);
 
 #endif

@@ -78,6 +78,11 @@ static const struct setting_def defs[] = {
       NULL },
     { "UTF8_User_Names_Validation", "string", "\"[0-9a-zA-Z-_.]+\"", 0,
       "General", NULL },
+    { "Unread_Count", "select", "\"user_and_group_mentions_only\"", 0,
+      "General", "all_messages|user_mentions_only|group_mentions_only|"
+      "user_and_group_mentions_only" },
+    { "Unread_Count_DM", "select", "\"all_messages\"", 0, "General",
+      "all_messages|mentions_only" },
 };
 
 struct settings {

@@ -446,6 +446,14 @@ enum err store_subs_trash_since(struct store *st, int64_t user_rid,
                                            const char *room_id,
                                            int64_t deleted_at),
                                 void *arg);
+/*
+ * Call fn for each member of the room holding a room-scoped role (owner,
+ * moderator, leader), by username.
+ */
+enum err store_room_role_holders(struct store *st, int64_t room_rid,
+                                 void (*fn)(void *arg,
+                                            const struct subscription *s),
+                                 void *arg);
 /* Set archived on every subscription of the room; touches updated_at. */
 enum err store_subs_set_archived(struct store *st, int64_t room_rid,
                                  int archived, int64_t now);
