@@ -69,7 +69,12 @@ static int check_integrity(sqlite3 *db, const char *what)
     return rc;
 }
 
-/* Copy every page of src into dst, a few at a time so writers can go on. */
+/*
+ * Copy every page of src into dst in one step: one read transaction, so
+ * the copy is a single consistent snapshot. In WAL mode that read does not
+ * block rcd's writers; copying in slices instead would restart on every
+ * commit and could never finish on a busy server.
+ */
 static int copy_pages(sqlite3 *src, sqlite3 *dst, const char *what)
 {
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
@@ -81,7 +86,7 @@ static int copy_pages(sqlite3 *src, sqlite3 *dst, const char *what)
         return -1;
     }
     do {
-        rc = sqlite3_backup_step(b, 256);
+        rc = sqlite3_backup_step(b, -1);
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
             sqlite3_sleep(20);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);

@@ -35,11 +35,12 @@ setup() { logout_local; }
     done) &
     writer=$!
     sleep 0.3
-    "$RCD_BIN" backup --db "$RCD_DIR/rcd.db" "$RCD_DIR/mid.db"
+    # everything acknowledged before the backup started must be in it
     acked_before=$(wc -l <"$RCD_DIR/acked")
+    [ "$acked_before" -gt 0 ]
+    "$RCD_BIN" backup --db "$RCD_DIR/rcd.db" "$RCD_DIR/mid.db"
     wait "$writer"
     [ "$(sqlite3 "$RCD_DIR/mid.db" 'PRAGMA integrity_check')" = ok ]
-    # everything acknowledged before the backup finished is in it
     for u in $(head -n "$acked_before" "$RCD_DIR/acked"); do
         [ "$(sqlite3 "$RCD_DIR/mid.db" "SELECT count(*) FROM users WHERE username='$u'")" = 1 ] \
             || { echo "missing $u"; return 1; }
