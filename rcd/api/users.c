@@ -1483,6 +1483,101 @@ done:
     return status;
 }
 
+/* ---- rooms a user leaves behind (users.delete, deactivation) ---- */
+
+struct owned_rooms {
+    json_t *details;                /* Rocket.Chat's [user-last-owner] list */
+    size_t n;
+    int64_t rids[256];              /* rooms to hand over or erase */
+    int64_t members[256];
+};
+
+static void collect_owned(void *arg, const struct room *r, int64_t members)
+{
+    struct owned_rooms *o = arg;
+
+    json_array_append_new(o->details,
+        json_pack("{s:s, s:s, s:b, s:b, s:b}", "rid", r->id, "t", r->t,
+                  "shouldBeRemoved", members <= 1, "shouldChangeOwner",
+                  members > 1, "userIsLastOwner", 1));
+    if (o->n < ARRAY_SIZE(o->rids)) {
+        o->rids[o->n] = r->rid;
+        o->members[o->n++] = members;
+    }
+}
+
+/*
+ * Rocket.Chat's last-owner rule: a user who is the only owner of a channel
+ * or group is refused with [user-last-owner] and the rooms in details,
+ * unless confirmRelinquish: then another member becomes owner, and a room
+ * with nobody else in it is erased. Returns 0 or the status it set.
+ */
+static int relinquish_rooms(struct api_ctx *ctx, const struct user *u,
+                            int confirm, struct reply *out)
+{
+    struct owned_rooms o = { .details = json_array() };
+    int64_t now = now_ms(), heir;
+    enum err rc;
+    int status = 0;
+
+    rc = store_rooms_last_owner(ctx->store, u->rid, collect_owned, &o);
+    if (rc) {
+        status = api_internal(out);
+        goto out;
+    }
+    if (o.n && !confirm) {
+        status = api_fail_details(out, 400, "user-last-owner",
+                                  json_incref(o.details), "%s", "");
+        goto out;
+    }
+    for (size_t i = 0; i < o.n && !rc; i++)
+        rc = o.members[i] > 1
+             ? store_room_transfer_owner(ctx->store, o.rids[i], u->rid, now,
+                                         &heir)
+             : store_room_delete(ctx->store, o.rids[i], now);
+    if (rc)
+        status = api_internal(out);
+out:
+    json_decref(o.details);
+    return status;
+}
+
+/*
+ * Message_ErasureType for a deleted user: Delete removes every message
+ * they wrote through the same path as chat.delete (counters, threads,
+ * lastMessage stay right), Unlink gives them to rocket.cat as "Removed
+ * User", Keep leaves them.
+ */
+static enum err erase_messages(struct api_ctx *ctx, const struct user *u)
+{
+    const char *mode = setting_str(ctx->app->settings, "Message_ErasureType");
+    char *ids[200];
+    size_t n;
+    enum err rc;
+
+    if (strcmp(mode, "Keep") == 0)
+        return ERR_OK;
+    if (strcmp(mode, "Unlink") == 0)
+        return store_messages_unlink_user(ctx->store, u->id, "Removed User");
+    do {
+        rc = store_message_ids_of_user(ctx->store, u->id, ARRAY_SIZE(ids),
+                                       ids, &n);
+        for (size_t i = 0; i < n; i++) {
+            struct message m = MESSAGE_INIT;
+            struct room r = ROOM_INIT;
+
+            /* a message may be gone already: its discussion went first */
+            if (!rc && store_message_by_id(ctx->store, ids[i], &m) == ERR_OK &&
+                store_room_by_rid(ctx->store, m.room_rid, &r) == ERR_OK)
+                rc = message_remove(ctx, &r, &m, ctx->user);
+            message_release(&m);
+            room_release(&r);
+            free(ids[i]);
+        }
+    } while (!rc && n == ARRAY_SIZE(ids));
+    return rc;
+}
+
 /* ---- users.delete ---- */
 
 static const struct param delete_params[] = {
@@ -1498,6 +1593,7 @@ int api_users_delete(struct api_ctx *ctx, struct reply *out)
     const json_t *b = ctx->body;
     struct user u = USER_INIT;
     int64_t admins;
+    enum err rc;
     int status;
 
     status = check_params(b, delete_params, 0, out);
@@ -1539,12 +1635,26 @@ int api_users_delete(struct api_ctx *ctx, struct reply *out)
             goto done;
         }
     }
-    /*
-     * With rooms, the single-owner check goes here: without
-     * confirmRelinquish, a user who is the last owner of a room is refused
-     * with [user-last-owner] and the rooms in details.
-     */
-    switch (store_user_delete(ctx->store, u.rid)) {
+    if (store_begin(ctx->store)) {
+        status = api_internal(out);
+        goto done;
+    }
+    status = relinquish_rooms(ctx, &u, get_bool(b, "confirmRelinquish", 0),
+                              out);
+    if (status) {
+        store_rollback(ctx->store);
+        goto done;
+    }
+    rc = erase_messages(ctx, &u);
+    if (!rc)
+        rc = store_subs_remove_user(ctx->store, u.rid, now_ms());
+    if (!rc)
+        rc = store_user_delete(ctx->store, u.rid);
+    if (rc)
+        store_rollback(ctx->store);
+    else
+        rc = store_commit(ctx->store);
+    switch (rc) {
     case ERR_OK:
         status = api_ok(out, NULL);
         break;
@@ -1589,12 +1699,10 @@ int api_users_set_active_status(struct api_ctx *ctx, struct reply *out)
     default:
         return api_internal(out);
     }
-    /*
-     * With rooms, deactivation also checks single ownership (refused with
-     * [user-last-owner] unless confirmRelinquish) and archives the user's
-     * DMs.
-     */
     status = active ? 0 : check_last_active_admin(ctx, &u, out);
+    if (!status && !active && u.active)
+        status = relinquish_rooms(ctx, &u,
+                                  get_bool(b, "confirmRelinquish", 0), out);
     if (!status)
         status = set_active(ctx, &u, active, out);
     if (status)

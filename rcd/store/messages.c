@@ -630,3 +630,38 @@ enum err store_discussions_page(struct store *st, int64_t prid,
     }
     return rc;
 }
+
+enum err store_message_ids_of_user(struct store *st, const char *user_id,
+                                   size_t max, char **ids, size_t *n)
+{
+    /* "rm" placeholders stay behind for threads; they are not the user's text */
+    static const char sql[] =
+        "SELECT id FROM messages WHERE u_id = ?1 AND (t IS NULL OR t <> 'rm') "
+        "ORDER BY mid LIMIT ?2";
+    sqlite3_stmt *q = store_stmt(st, sql);
+    enum err rc;
+
+    *n = 0;
+    store_bind_text(q, 1, user_id);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)max);
+    while (*n < max && (rc = store_step(st, q)) == ERR_OK)
+        ids[(*n)++] = store_col_dup(q, 0);
+    store_done(q);
+    return rc == ERR_NOT_FOUND || *n == max ? ERR_OK : rc;
+}
+
+enum err store_messages_unlink_user(struct store *st, const char *user_id,
+                                    const char *alias)
+{
+    static const char sql[] =
+        "UPDATE messages SET u_id = 'rocket.cat', u_username = 'rocket.cat', "
+        "u_name = 'Rocket.Cat', alias = ?2 WHERE u_id = ?1";
+    sqlite3_stmt *q = store_stmt(st, sql);
+    enum err rc;
+
+    store_bind_text(q, 1, user_id);
+    store_bind_text(q, 2, alias);
+    rc = store_exec_step(st, q);
+    store_done(q);
+    return rc;
+}

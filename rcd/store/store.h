@@ -573,6 +573,16 @@ enum err store_threads_page(struct store *st, int64_t room_rid,
                             void (*fn)(void *arg, const struct message *m),
                             void *arg, int64_t *total);
 
+/*
+ * Up to max ids (malloc'd, caller frees) of messages the user wrote,
+ * oldest first, thread placeholders ("rm") left out; *n says how many.
+ */
+enum err store_message_ids_of_user(struct store *st, const char *user_id,
+                                   size_t max, char **ids, size_t *n);
+/* Message_ErasureType "Unlink": the user's messages pass to rocket.cat. */
+enum err store_messages_unlink_user(struct store *st, const char *user_id,
+                                    const char *alias);
+
 /* ---- what saving or deleting a message does elsewhere (messages.c) ---- */
 
 /*
