@@ -408,6 +408,11 @@ static int post_to(struct api_ctx *ctx, const json_t *body, const char *target,
     status = resolve_target(ctx, target, &r, &join, out);
     if (status)
         goto out;
+    /* a room the caller may neither read nor join looks like no room at all */
+    if (!join && !room_can_read(ctx, ctx->user, &r)) {
+        status = api_fail(out, 400, "invalid-channel", "%s", "");
+        goto out;
+    }
     build_post(body, attachments, &m);
     status = check_content(ctx, &r, &m, attachments,
                            json_object_get(body, "customFields") != NULL, out);
@@ -618,7 +623,9 @@ int api_chat_send_message(struct api_ctx *ctx, struct reply *out)
         goto out;
     }
     rc = store_room_by_id(ctx->store, rid, &r);
-    if (rc == ERR_NOT_FOUND) {
+    /* an unreadable room answers exactly as a missing one (no oracle) */
+    if (rc == ERR_NOT_FOUND ||
+        (rc == ERR_OK && !room_can_read(ctx, ctx->user, &r))) {
         status = api_fail(out, 400, NULL, "error-invalid-room");
         goto out;
     }

@@ -70,12 +70,11 @@ static int parent_room(struct api_ctx *ctx, const char *prid, struct room *r,
 {
     enum err rc = store_room_by_id(ctx->store, prid, r);
 
-    if (rc == ERR_NOT_FOUND)
-        return api_fail(out, 400, "error-invalid-room", "%s", "");
-    if (rc)
+    if (rc && rc != ERR_NOT_FOUND)
         return api_internal(out);
-    if (!room_can_read(ctx, ctx->user, r))
-        return api_fail(out, 400, "error-not-allowed", "%s", "");
+    /* an unreadable parent answers exactly as a missing one (no oracle) */
+    if (rc == ERR_NOT_FOUND || !room_can_read(ctx, ctx->user, r))
+        return api_fail(out, 400, "error-invalid-room", "%s", "");
     if (r->ro && !has_permission(ctx, ctx->user, "post-readonly", r->id))
         return api_fail(out, 400, "You can't send messages because the room "
                                   "is readonly.", "%s", "");

@@ -132,16 +132,19 @@ wrong_values() {
     [ "$(msgs "$room")" = 2 ]
 }
 
-@test "postMessage to a private group the caller is not in is refused" {
+@test "postMessage to a private group the caller is not in is refused as if it did not exist" {
     local before
     before=$(msgs "$PRIV")
     as bob
     api POST /api/v1/chat.postMessage "{\"roomId\":\"$PRIV\",\"text\":\"let me in\"}"
     [ "$STATUS" = 400 ]
-    jq_is '.success == false and .error == "error-not-allowed" and (has("errorType") | not)'
+    jq_is '. == {"success":false,"error":"[invalid-channel]","errorType":"invalid-channel"}'
+    hidden=$BODY
     api POST /api/v1/chat.postMessage '{"channel":"#secret-chat","text":"let me in"}'
     [ "$STATUS" = 400 ]
-    jq_is '.error == "error-not-allowed"'
+    [ "$BODY" = "$hidden" ]
+    api POST /api/v1/chat.postMessage '{"channel":"#no-such-room-at-all","text":"let me in"}'
+    [ "$BODY" = "$hidden" ]
     as alice
     [ "$(msgs "$PRIV")" = "$before" ]
 }
@@ -327,7 +330,8 @@ wrong_values() {
     as bob
     api POST /api/v1/chat.sendMessage "{\"message\":{\"rid\":\"$PRIV\",\"msg\":\"x\"}}"
     [ "$STATUS" = 400 ]
-    jq_is '.error == "error-not-allowed"'
+    # a room the caller cannot read answers as a missing one
+    jq_is '. == {"success":false,"error":"error-invalid-room"}'
     # a public channel accepts a non-member's message without joining him
     as admin
     mkroom c open-door

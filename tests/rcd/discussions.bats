@@ -101,7 +101,8 @@ discuss() {
     as carol
     discuss "{\"prid\":\"$PRIV\",\"t_name\":\"not mine\"}"
     [ "$STATUS" = 400 ]
-    jq_is '.errorType == "error-not-allowed"'
+    # an unreadable parent answers as a missing one
+    jq_is '.errorType == "error-invalid-room"'
 }
 
 @test "a discussion: random name, fname = title, parent's type, owner and members" {
