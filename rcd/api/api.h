@@ -297,6 +297,19 @@ int room_roles_reply(struct api_ctx *ctx, const struct room *r,
 int room_list_reply(struct api_ctx *ctx, const struct room_filter *f,
                     const char *key, struct reply *out);
 
+/* ---- team membership follows a team's main room (teams.c) ---- */
+
+/*
+ * After u joined (or was invited to) room main, when it is a team's main
+ * room: u becomes a team member (if not already) and joins the team's
+ * auto-join rooms, as Rocket.Chat's Team.addMember does. by may be NULL.
+ */
+enum err team_main_joined(struct api_ctx *ctx, const struct room *main,
+                          const struct user *u, const struct user *by);
+/* After u left (or was kicked from) a team's main room: no longer a member. */
+enum err team_main_left(struct api_ctx *ctx, const struct room *main,
+                        const struct user *u);
+
 /* ---- messages shared by every room area (messages.c) ---- */
 
 /*
@@ -568,6 +581,13 @@ int api_im_create(struct api_ctx *ctx, struct reply *out);
 int api_im_delete(struct api_ctx *ctx, struct reply *out);
 int api_im_list(struct api_ctx *ctx, struct reply *out);
 int api_im_members(struct api_ctx *ctx, struct reply *out);
+
+/* integrations.c (integrations.* and the /hooks webhook endpoint) */
+int api_hooks_execute(struct api_ctx *ctx, struct reply *out);
+int api_integrations_create(struct api_ctx *ctx, struct reply *out);
+int api_integrations_get(struct api_ctx *ctx, struct reply *out);
+int api_integrations_list(struct api_ctx *ctx, struct reply *out);
+int api_integrations_remove(struct api_ctx *ctx, struct reply *out);
 
 /* rooms.c */
 int api_rooms_delete(struct api_ctx *ctx, struct reply *out);

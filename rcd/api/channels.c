@@ -259,6 +259,8 @@ int api_channels_join(struct api_ctx *ctx, struct reply *out)
     }
     rc = room_add_member(ctx, &r, ctx->user, NULL,
                          r.team_main ? "ujt" : "uj", NULL);
+    if (rc == ERR_OK)
+        rc = team_main_joined(ctx, &r, ctx->user, NULL);
     if (rc && rc != ERR_EXISTS) {
         status = api_internal(out);
         goto out;

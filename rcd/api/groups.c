@@ -54,9 +54,10 @@ static const struct room_pspec create_params[] = {
 int api_groups_create(struct api_ctx *ctx, struct reply *out)
 {
     const json_t *b = ctx->body, *v;
-    const char *name = json_str(b, "name");
+    const char *name = json_str(b, "name"), *team_id;
     struct room r = ROOM_INIT;
-    int status;
+    struct team team = TEAM_INIT;
+    int status, allowed;
 
     v = json_object_get(b, "name");
     if (!v || (json_is_string(v) && !*name))
@@ -76,8 +77,18 @@ int api_groups_create(struct api_ctx *ctx, struct reply *out)
     status = room_check_body(ctx, create_params, out);
     if (status)
         return status;
-    /* createPrivateGroup's check, after the handler's own */
-    if (!has_permission(ctx, ctx->user, "create-p", NULL))
+    /*
+     * createPrivateGroup's check, after the handler's own: create-p, or
+     * create-team-channel in the team's main room for a room in a team.
+     */
+    team_id = json_str(json_object_get(b, "extraData"), "teamId");
+    if (team_id && store_team_by_id(ctx->store, team_id, &team) == ERR_OK)
+        allowed = has_permission(ctx, ctx->user, "create-team-channel",
+                                 team.room_id);
+    else
+        allowed = has_permission(ctx, ctx->user, "create-p", NULL);
+    team_release(&team);
+    if (!allowed)
         return api_fail_details(out, 400, "error-not-allowed",
                                 json_pack("{s:s}", "method",
                                           "createPrivateGroup"),

@@ -987,6 +987,8 @@ int room_op_invite(struct api_ctx *ctx, struct room *r, struct reply *out)
     rc = store_begin(ctx->store);
     for (size_t i = 0; !rc && i < l.n; i++) {
         rc = room_add_member(ctx, r, &l.v[i], ctx->user, "au", NULL);
+        if (rc == ERR_OK)
+            rc = team_main_joined(ctx, r, &l.v[i], ctx->user);
         if (rc == ERR_EXISTS)
             rc = ERR_OK;    /* already in: Rocket.Chat only tells the inviter */
     }
@@ -1044,7 +1046,8 @@ int room_op_kick(struct api_ctx *ctx, struct room *r, struct reply *out)
         goto out;
     }
     if (failed ||
-        room_remove_member(ctx, r, &target, ctx->user, "ru") != ERR_OK)
+        room_remove_member(ctx, r, &target, ctx->user, "ru") != ERR_OK ||
+        team_main_left(ctx, r, &target) != ERR_OK)
         status = api_internal(out);
 out:
     subscription_release(&s);
@@ -1074,7 +1077,8 @@ int room_op_leave(struct api_ctx *ctx, struct room *r, struct reply *out)
                              "You are the last owner. Please set new owner "
                              "before leaving the room.");
     else if (failed || room_remove_member(ctx, r, ctx->user, NULL,
-                                          r->team_main ? "ult" : "ul"))
+                                          r->team_main ? "ult" : "ul") ||
+             team_main_left(ctx, r, ctx->user))
         status = api_internal(out);
     subscription_release(&s);
     return status;

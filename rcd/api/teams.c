@@ -1506,3 +1506,52 @@ out:
     team_release(&t);
     return status;
 }
+
+/* ---- team membership follows the main room (channels/groups/rooms) ---- */
+
+enum err team_main_joined(struct api_ctx *ctx, const struct room *main,
+                          const struct user *u, const struct user *by)
+{
+    struct team t = TEAM_INIT;
+    struct team_member tm = TEAM_MEMBER_INIT, have = TEAM_MEMBER_INIT;
+    enum err rc;
+
+    if (!main->team_main || !main->team_id)
+        return ERR_OK;
+    rc = store_team_by_id(ctx->store, main->team_id, &t);
+    if (rc) {
+        team_release(&t);
+        return rc == ERR_NOT_FOUND ? ERR_OK : rc;
+    }
+    tm.team_tid = t.tid;
+    tm.user_rid = u->rid;
+    tm.created_at = now_ms();
+    tm.created_by_id = (by ? by : u)->id;
+    tm.created_by_username = (by ? by : u)->username;
+    /* Team.addMember: the membership row, then the auto-join rooms */
+    if (store_team_member_get(ctx->store, t.tid, u->rid, &have) == ERR_OK) {
+        rc = ERR_OK;
+    } else {
+        rc = store_team_member_add(ctx->store, &tm);
+        if (rc == ERR_OK && u->active)
+            rc = join_default_rooms(ctx, &t, u, by ? by : u);
+    }
+    team_member_release(&have);
+    team_release(&t);
+    return rc;
+}
+
+enum err team_main_left(struct api_ctx *ctx, const struct room *main,
+                        const struct user *u)
+{
+    struct team t = TEAM_INIT;
+    enum err rc;
+
+    if (!main->team_main || !main->team_id)
+        return ERR_OK;
+    rc = store_team_by_id(ctx->store, main->team_id, &t);
+    if (rc == ERR_OK)
+        rc = store_team_member_remove(ctx->store, t.tid, u->rid);
+    team_release(&t);
+    return rc == ERR_NOT_FOUND ? ERR_OK : rc;
+}

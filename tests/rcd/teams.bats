@@ -708,7 +708,7 @@ added-user-to-team:tm_bob:tm_alice" ]
     jq_is '. == {"success":false,"error":"unauthorized"}'
     # inactive users are refused as invalid-user
     as_admin
-    api POST /api/v1/users.setActiveStatus "{\"userId\":\"$bob\",\"activeStatus\":false}"
+    api POST /api/v1/users.setActiveStatus "{\"userId\":\"$bob\",\"activeStatus\":false,\"confirmRelinquish\":true}"
     [ "$STATUS" = 200 ]
     as alice
     api POST /api/v1/teams.removeMember "{\"teamId\":\"$team\",\"userId\":\"$bob\"}"
@@ -871,4 +871,40 @@ added-user-to-team:tm_bob:tm_alice" ]
         [ "$STATUS" = 401 ] || { echo "$r -> $STATUS"; return 1; }
         jq_is '.error == "You must be logged in to do this."'
     done
+}
+
+@test "joining a team's main room through channels.join makes a team member who auto-joins" {
+    login_as admin "$ADMIN_PASS"
+    create_user tjoin1 tjoin1-pass-1
+    api POST /api/v1/teams.create '{"name":"jointeam","type":0}'
+    [ "$STATUS" = 200 ]
+    main=$(jq -r .team.roomId <<<"$BODY")
+    api POST /api/v1/channels.create '{"name":"jointeam-auto","extraData":{"teamId":"'"$(jq -r .team._id <<<"$BODY")"'"}}'
+    auto=$(jq -r .channel._id <<<"$BODY")
+    api POST /api/v1/teams.updateRoom "{\"roomId\":\"$auto\",\"isDefault\":true}"
+    [ "$STATUS" = 200 ]
+    login_as tjoin1 tjoin1-pass-1
+    api POST /api/v1/channels.join "{\"roomId\":\"$main\"}"
+    [ "$STATUS" = 200 ]
+    api GET '/api/v1/teams.members?teamName=jointeam'
+    jq_is '.members | map(.user.username) | index("tjoin1") != null'
+    api GET "/api/v1/subscriptions.getOne?roomId=$auto"
+    jq_is '.subscription != null'
+    # leaving the main room ends the team membership
+    api POST /api/v1/channels.leave "{\"roomId\":\"$main\"}"
+    [ "$STATUS" = 200 ]
+    login_as admin "$ADMIN_PASS"
+    api GET '/api/v1/teams.members?teamName=jointeam'
+    jq_is '.members | map(.user.username) | index("tjoin1") == null'
+}
+
+@test "groups.create inside a team checks create-team-channel on the team" {
+    login_as admin "$ADMIN_PASS"
+    create_user tgrp1 tgrp1-pass-1
+    api POST /api/v1/teams.create '{"name":"grpteam","type":1}'
+    tid=$(jq -r .team._id <<<"$BODY")
+    login_as tgrp1 tgrp1-pass-1
+    api POST /api/v1/groups.create "{\"name\":\"grpteam-room\",\"extraData\":{\"teamId\":\"$tid\"}}"
+    [ "$STATUS" = 400 ]
+    jq_is '.errorType == "error-not-allowed"'
 }
