@@ -639,7 +639,7 @@ enum err store_message_ids_of_user(struct store *st, const char *user_id,
         "SELECT id FROM messages WHERE u_id = ?1 AND (t IS NULL OR t <> 'rm') "
         "ORDER BY mid LIMIT ?2";
     sqlite3_stmt *q = store_stmt(st, sql);
-    enum err rc;
+    enum err rc = ERR_NOT_FOUND;
 
     *n = 0;
     store_bind_text(q, 1, user_id);
