@@ -80,6 +80,10 @@ const struct route routes[] = {
     { REQ_GET,  "/api/v1/im.members", api_im_members, 0, NULL },
     { REQ_GET,  "/api/v1/im.messages", api_im_messages, 0, NULL },
     { REQ_GET,  "/api/v1/info",      api_info,   ROUTE_PUBLIC, NULL },
+    { REQ_POST, "/api/v1/integrations.create", api_integrations_create, ROUTE_JSON, NULL },
+    { REQ_GET,  "/api/v1/integrations.get", api_integrations_get, 0, NULL },
+    { REQ_GET,  "/api/v1/integrations.list", api_integrations_list, 0, NULL },
+    { REQ_POST, "/api/v1/integrations.remove", api_integrations_remove, ROUTE_JSON, NULL },
     { REQ_POST, "/api/v1/login",     api_login,  ROUTE_PUBLIC | ROUTE_JSON, NULL },
     { REQ_GET,  "/api/v1/logout",    api_logout, 0, NULL },
     { REQ_POST, "/api/v1/logout",    api_logout, 0, NULL },
@@ -134,6 +138,10 @@ const struct route routes[] = {
     { REQ_POST, "/api/v1/users.setActiveStatus", api_users_set_active_status, ROUTE_JSON, "edit-other-user-active-status" },
     { REQ_POST, "/api/v1/users.setStatus", api_users_set_status, ROUTE_JSON, NULL },
     { REQ_POST, "/api/v1/users.update", api_users_update, ROUTE_JSON, NULL },
+    { REQ_GET,  "/hooks/:integrationId/:token", api_hooks_execute, ROUTE_PUBLIC | ROUTE_JSON, NULL },
+    { REQ_POST, "/hooks/:integrationId/:token", api_hooks_execute, ROUTE_PUBLIC | ROUTE_JSON, NULL },
+    { REQ_GET,  "/hooks/:integrationId/:userId/:token", api_hooks_execute, ROUTE_PUBLIC | ROUTE_JSON, NULL },
+    { REQ_POST, "/hooks/:integrationId/:userId/:token", api_hooks_execute, ROUTE_PUBLIC | ROUTE_JSON, NULL },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -764,6 +764,53 @@ enum err store_team_rooms_count(struct store *st, const char *team_id,
 enum err store_team_detach_rooms(struct store *st, const char *team_id,
                                  int64_t now);
 
+/* ---- incoming webhook integrations (integrations.c) ---- */
+
+struct integration {
+    int64_t rid;                    /* internal row id */
+    char *id;                       /* 17-char public id */
+    char *type;                     /* "webhook-incoming" */
+    char *name;
+    int enabled;
+    char *token;                    /* 48 chars, in clear; never log it */
+    char *user_id, *username;       /* the user the hook posts as */
+    char *channel;                  /* JSON array text ("#room", "@user") */
+    char *alias, *emoji, *avatar;   /* defaults, NULL when unset */
+    int script_enabled;
+    char *script;                   /* kept, never run; NULL when unset */
+    char *script_engine;
+    int override_dest;              /* overrideDestinationChannelEnabled */
+    int64_t created_at, updated_at; /* ms */
+    char *created_by_id, *created_by_username;
+};
+#define INTEGRATION_INIT { 0 }
+void integration_release(struct integration *in);
+
+/* Insert in (every field but rid set); ERR_EXISTS when the id is taken. */
+enum err store_integration_insert(struct store *st, struct integration *in);
+/* The integration with public id `id`; ERR_NOT_FOUND if none. */
+enum err store_integration_by_id(struct store *st, const char *id,
+                                 struct integration *out);
+/* Delete by public id; ERR_NOT_FOUND if none. */
+enum err store_integration_delete(struct store *st, const char *id);
+
+struct integration_filter {
+    const char *created_by;         /* a creator's user id, or NULL: anyone */
+    const char *name;               /* case-insensitive substring, or NULL */
+    const char *type;               /* exact type, or NULL */
+};
+/*
+ * One page of the integrations matching f in creation order; *total
+ * counts every match. count 0 means no limit. fn gets each integration
+ * (borrowed for the call); no statement is open while it runs.
+ */
+enum err store_integrations_page(struct store *st,
+                                 const struct integration_filter *f,
+                                 int64_t offset, int64_t count,
+                                 void (*fn)(void *arg,
+                                            const struct integration *in),
+                                 void *arg, int64_t *total);
+
 /* ---- settings and permissions changed from their defaults ---- */
 
 /* Calls fn for each stored (id, JSON value) pair. */
