@@ -170,6 +170,8 @@ json_t *roles_to_json(void);
 enum room_lookup {
     LOOKUP_CHANNEL,                 /* channels.*: t 'c', no access check */
     LOOKUP_GROUP,                   /* groups.*: t 'p', caller must be a member */
+    LOOKUP_GROUP_INVITE,            /* groups.invite: a member, or a holder
+                                       of add-user-to-any-p-room */
     LOOKUP_ANY,                     /* rooms.*: any type the caller can read */
 };
 

@@ -196,8 +196,10 @@ int api_groups_invite(struct api_ctx *ctx, struct reply *out)
         { "usernames", RP_STRINGS }, { NULL, 0 },
     };
     struct room r = ROOM_INIT;
-    int status = find(ctx, ps, 0, &r, out);
+    int status = room_check_body(ctx, ps, out);
 
+    if (!status)
+        status = room_param(ctx, LOOKUP_GROUP_INVITE, 0, &r, out);
     if (status)
         return status;
     status = room_op_invite(ctx, &r, out);

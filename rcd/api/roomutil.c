@@ -138,12 +138,17 @@ int room_user_param(struct api_ctx *ctx, struct user *u, struct reply *out)
 
 /* ---- finding a room ---- */
 
+static int is_group(enum room_lookup kind)
+{
+    return kind == LOOKUP_GROUP || kind == LOOKUP_GROUP_INVITE;
+}
+
 static int not_found(struct reply *out, enum room_lookup kind)
 {
     return api_fail(out, 400, "error-room-not-found",
                     "The required \"roomId\" or \"roomName\" param provided "
                     "does not match any %s",
-                    kind == LOOKUP_GROUP ? "group" : "channel");
+                    is_group(kind) ? "group" : "channel");
 }
 
 int room_param(struct api_ctx *ctx, enum room_lookup kind, int check_archived,
@@ -162,7 +167,7 @@ int room_param(struct api_ctx *ctx, enum room_lookup kind, int check_archived,
     if (kind != LOOKUP_CHANNEL &&
         ((!has_id && !has_name) || (has_id && !*id && has_name && !*name)))
         return api_fail(reply, 400,
-                        kind == LOOKUP_GROUP
+                        kind != LOOKUP_ANY
                             ? "error-room-param-not-provided"
                             : "error-roomid-param-not-provided",
                         "The parameter \"roomId\" or \"roomName\" is required");
@@ -182,6 +187,17 @@ int room_param(struct api_ctx *ctx, enum room_lookup kind, int check_archived,
     case LOOKUP_GROUP:
         visible = out->t[0] == 'p' && room_can_read(ctx, ctx->user, out);
         break;
+    case LOOKUP_GROUP_INVITE:
+        /*
+         * Rocket.Chat's groups.invite finds the group without an access
+         * check, so an admin can add people to a group it is not in; to
+         * anyone else the group stays a missing room.
+         */
+        visible = out->t[0] == 'p' &&
+                  (room_can_read(ctx, ctx->user, out) ||
+                   has_permission(ctx, ctx->user, "add-user-to-any-p-room",
+                                  NULL));
+        break;
     default:
         /*
          * Rocket.Chat finds any room here and lets the endpoint refuse
@@ -197,10 +213,10 @@ int room_param(struct api_ctx *ctx, enum room_lookup kind, int check_archived,
     }
     if (check_archived && out->archived) {
         int status = api_fail(reply, 400, "error-room-archived",
-                              kind == LOOKUP_GROUP
+                              is_group(kind)
                                   ? "The private group, %s, is archived"
                                   : "The channel, %s, is archived",
-                              (kind == LOOKUP_GROUP && out->prid) || !out->name
+                              (is_group(kind) && out->prid) || !out->name
                                   ? (out->fname ? out->fname : "")
                                   : out->name);
         room_release(out);

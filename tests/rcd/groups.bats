@@ -225,6 +225,34 @@ types_400() {
         roomId:s roomName:s userId:s username:s user:s userIds:a usernames:a
 }
 
+@test "groups.invite: a holder of add-user-to-any-p-room needs no membership" {
+    mkgroup g-invite-admin
+    # an outsider without the permission sees a missing group
+    as carol
+    api POST /api/v1/groups.invite "{\"roomId\":\"$GID\",\"username\":\"carol\"}"
+    not_found_group
+    # an admin is no member and by default (the permission has no roles)
+    # the group stays missing to it too
+    as admin
+    api POST /api/v1/groups.invite "{\"roomId\":\"$GID\",\"username\":\"bob\"}"
+    not_found_group
+    # with add-user-to-any-p-room it may add people, itself included
+    api POST /api/v1/permissions.update '{"permissions":[{"_id":"add-user-to-any-p-room","roles":["admin"]}]}'
+    [ "$STATUS" = 200 ]
+    api POST /api/v1/groups.invite "{\"roomId\":\"$GID\",\"username\":\"bob\"}"
+    [ "$STATUS" = 200 ]
+    jq_is '.group.usersCount == 2 and .group.lastMessage.t == "au"'
+    api GET "/api/v1/groups.info?roomId=$GID"
+    not_found_group
+    api POST /api/v1/groups.invite "{\"roomName\":\"g-invite-admin\",\"username\":\"admin\"}"
+    [ "$STATUS" = 200 ]
+    api GET "/api/v1/groups.info?roomId=$GID"
+    [ "$STATUS" = 200 ]
+    jq_is '.group.usersCount == 3'
+    api POST /api/v1/permissions.update '{"permissions":[{"_id":"add-user-to-any-p-room","roles":[]}]}'
+    [ "$STATUS" = 200 ]
+}
+
 @test "groups.kick answers success only; the last owner cannot be kicked" {
     mkgroup g-kick '{"members":["bob"]}'
     api POST /api/v1/groups.kick "{\"roomId\":\"$GID\",\"username\":\"bob\"}"

@@ -6,7 +6,8 @@
 load ../lib/rcd
 
 setup_file() {
-    rcd_start
+    # count every message, so a reply visibly adds no unread
+    rcd_start OVERWRITE_SETTING_Unread_Count=all_messages
     login_as admin "$ADMIN_PASS"
     export ADMIN_UID=$AUTH_UID ADMIN_TOKEN=$AUTH_TOKEN
     mkuser alice
