@@ -7,12 +7,16 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../shared/buf.h"
+#include "../shared/timeutil.h"
 #include "client.h"
 
 #define MAX_ROWS 128   /* rows of one table after CMD_INLINE expansion */
@@ -584,4 +588,145 @@ int command_complete(struct rcctl *ctx, int argc, char **argv)
     else if (row->flags & CMD_ARG_PROFILE)
         complete_profiles(ctx, last);
     return EXIT_OK;
+}
+
+/* ---- concurrent bulk work ---- */
+
+#define PROGRESS_EVERY_MS 100
+
+struct bulk_pool {
+    struct rcctl *ctx;
+    struct bulk *b;
+    size_t n, next, done;
+    bulk_item_fn *fn;
+    void *data;
+    pthread_mutex_t lock;
+    int progress;          /* keep a progress line on stderr */
+    int drawn;             /* one is on the screen now */
+    int64_t t0, last_draw;
+};
+
+struct bulk_worker {
+    struct bulk_pool *p;
+    struct client *c;      /* the worker's own; NULL: make one */
+    int own;               /* c was made here */
+    size_t ran;
+};
+
+static void progress_wipe(struct bulk_pool *p)
+{
+    if (p->drawn) {
+        fputs("\r\033[K", stderr);
+        p->drawn = 0;
+    }
+}
+
+/* With p->lock held. */
+static void progress_draw(struct bulk_pool *p, int force)
+{
+    int64_t now = mono_ms(), ms = now - p->t0;
+    double rate;
+
+    if (!p->progress || (!force && now - p->last_draw < PROGRESS_EVERY_MS))
+        return;
+    p->last_draw = now;
+    rate = ms > 0 ? (double)p->done * 1000.0 / (double)ms : 0.0;
+    fflush(stdout);
+    fprintf(stderr, "\r\033[Krcctl: %zu/%zu done, %.0f/s", p->done, p->n,
+            rate);
+    if (rate > 0 && p->done < p->n)
+        fprintf(stderr, ", ETA %.0f s", (double)(p->n - p->done) / rate);
+    p->drawn = 1;
+}
+
+struct bulk *bulk_pool_lock(struct bulk_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    progress_wipe(p);
+    fflush(stdout);
+    return p->b;
+}
+
+void bulk_pool_unlock(struct bulk_pool *p)
+{
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void *bulk_work(void *arg)
+{
+    struct bulk_worker *w = arg;
+    struct bulk_pool *p = w->p;
+    const struct session *s = &p->ctx->session;
+
+    for (;;) {
+        size_t i;
+
+        pthread_mutex_lock(&p->lock);
+        if (p->next >= p->n || (p->b && p->b->stop)) {
+            pthread_mutex_unlock(&p->lock);
+            break;
+        }
+        i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (!w->c) {
+            w->c = command_new_client(p->ctx, s->url, s->user_id, s->token);
+            w->own = 1;
+        }
+        p->fn(p, w->c, i, p->data);
+        w->ran++;
+        pthread_mutex_lock(&p->lock);
+        p->done++;
+        progress_draw(p, 0);
+        pthread_mutex_unlock(&p->lock);
+    }
+    return NULL;
+}
+
+size_t bulk_parallel(struct rcctl *ctx, struct bulk *b, size_t n,
+                     bulk_item_fn *fn, void *data)
+{
+    struct bulk_pool p = { 0 };
+    struct bulk_worker *w;
+    pthread_t *tids;
+    size_t nw, started = 0, ran = 0;
+
+    if (!ctx->client)
+        BUG("bulk_parallel() before command_client()");
+    p.ctx = ctx;
+    p.b = b;
+    p.n = n;
+    p.fn = fn;
+    p.data = data;
+    p.progress = !ctx->quiet && n > 1 && isatty(STDERR_FILENO);
+    p.t0 = p.last_draw = mono_ms();
+    pthread_mutex_init(&p.lock, NULL);
+    nw = ctx->jobs > 1 ? (size_t)ctx->jobs : 1;
+    if (nw > n)
+        nw = n ? n : 1;
+    w = xcalloc(nw, sizeof(*w));
+    tids = xcalloc(nw, sizeof(*tids));
+    for (size_t k = 0; k < nw; k++)
+        w[k].p = &p;
+    w[0].c = ctx->client;
+    /* a worker that cannot be started leaves its share to the others */
+    for (size_t k = 1; k < nw; k++) {
+        if (pthread_create(&tids[k], NULL, bulk_work, &w[k]))
+            break;
+        started = k;
+    }
+    bulk_work(&w[0]);
+    for (size_t k = 1; k <= started; k++)
+        pthread_join(tids[k], NULL);
+    for (size_t k = 0; k < nw; k++) {
+        ran += w[k].ran;
+        if (w[k].own)
+            client_free(w[k].c);
+    }
+    pthread_mutex_lock(&p.lock);
+    progress_wipe(&p);
+    pthread_mutex_unlock(&p.lock);
+    pthread_mutex_destroy(&p.lock);
+    free(w);
+    free(tids);
+    return ran;
 }

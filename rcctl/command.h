@@ -275,5 +275,9 @@ extern const struct command dm_commands[];         /* dm list */
 extern const struct command discussion_commands[]; /* discussion ... */
 extern const struct command team_commands[];       /* team ... (cmd/team.c) */
 extern const struct command message_commands[];    /* message ... (cmd/message.c) */
+extern const struct command export_commands[];     /* export (cmd/export.c) */
+/* cmd/hook.c */
+extern const struct command hook_commands[];        /* hook post */
+extern const struct command integration_commands[]; /* integration ... */
 
 #endif

@@ -89,6 +89,74 @@ static const struct command top_commands[] = {
                     "rcctl permission revoke create-c --role user",
     },
     {
+        .name = "channel",
+        .summary = "list, create, change and delete public channels",
+        .sub = channel_commands,
+        .examples = "rcctl channel list\n"
+                    "rcctl channel info myroom\n"
+                    "rcctl channel kick myroom userName",
+    },
+    {
+        .name = "group",
+        .summary = "list, create, change and delete private groups",
+        .sub = group_commands,
+        .examples = "rcctl group list --all\n"
+                    "rcctl group list --member linus\n"
+                    "rcctl group add-owner --all --user alice",
+    },
+    {
+        .name = "dm",
+        .summary = "your direct messages",
+        .sub = dm_commands,
+        .examples = "rcctl dm list",
+    },
+    {
+        .name = "team",
+        .summary = "create teams, manage their members and rooms",
+        .sub = team_commands,
+        .examples = "rcctl team create tech --members alice,bob\n"
+                    "rcctl team remove tech bob --rooms website-dev\n"
+                    "rcctl team autojoin website-dev on",
+    },
+    {
+        .name = "discussion",
+        .summary = "create and list discussions",
+        .sub = discussion_commands,
+        .examples = "rcctl discussion create website-dev 'Feature: login'\n"
+                    "rcctl discussion list website-dev",
+    },
+    {
+        .name = "message",
+        .summary = "post messages and read room histories",
+        .sub = message_commands,
+        .examples = "rcctl message post '#general' 'Test message'\n"
+                    "rcctl message history '#general' --reverse -o csv",
+    },
+    {
+        .name = "room",
+        .summary = "every room at once: notifications, orphans, recovery",
+        .sub = room_commands,
+        .examples = "rcctl room notify --all --desktop default --email nothing\n"
+                    "rcctl room orphans\n"
+                    "rcctl room recover projekt-x --owner alice",
+    },
+    { .flags = CMD_INLINE, .sub = export_commands },
+    {
+        .name = "hook",
+        .summary = "post through an incoming-webhook URL",
+        .sub = hook_commands,
+        .examples = "rcctl hook post --url-file ~/.ci-hook 'build is green'\n"
+                    "RCCTL_WEBHOOK_URL=$(cat ~/.ci-hook) rcctl hook post - < report.txt",
+    },
+    {
+        .name = "integration",
+        .summary = "create, list and remove incoming webhooks",
+        .sub = integration_commands,
+        .examples = "rcctl integration create ci --channel '#ops' --username ci-bot --url-file ~/.ci-hook\n"
+                    "rcctl integration list\n"
+                    "rcctl integration remove ci --yes",
+    },
+    {
         .name = "help",
         .synopsis = "[<command>...]",
         .summary = "show the help of a command",
