@@ -11,7 +11,8 @@ VERSION  := 0.1.0
 PKGS     := jansson sqlite3 libcurl openssl
 DEBS     := build-essential pkg-config libev-dev libhttp-parser-dev \
             libjansson-dev libsqlite3-dev libssl-dev libcrypt-dev \
-            libcurl4-openssl-dev libreadline-dev bats jq curl python3 sqlite3
+            libcurl4-openssl-dev libreadline-dev bats parallel jq curl python3 \
+            sqlite3
 BENCH_DEBS := nginx-light wrk
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \

@@ -30,7 +30,14 @@ for d in tests/rcd tests/rcctl tests/examples; do
 done
 if [ ${#suites[@]} -gt 0 ]; then
     echo "== bats ${suites[*]} ($build)"
-    bats --tap "${suites[@]}" | tee "$out"
+    # files run side by side (each starts its own rcd on its own port),
+    # the tests of one file in order; RCD_TEST_JOBS=1 serialises
+    jobs=${RCD_TEST_JOBS:-$(( $(nproc) + 1 ))}
+    par=()
+    if [ "$jobs" -gt 1 ] && command -v parallel >/dev/null; then
+        par=(--jobs "$jobs" --no-parallelize-within-files)
+    fi
+    bats --tap "${par[@]}" "${suites[@]}" | tee "$out"
     count
 fi
 rm -f "$out"

@@ -18,22 +18,41 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# rcd_start [ENV=VALUE ...] [-- rcd flags...]: start rcd, wait until it answers.
+# rcd_start [ENV=VALUE ...] [-- rcd flags...]: start rcd, wait until it
+# answers. Suites run in parallel (bats --jobs), so a free port can be taken
+# between free_port and rcd's bind: then rcd exits and we try another port.
 rcd_start() {
-    local envs=() flags=() i
+    local envs=() flags=() try
     while [ $# -gt 0 ]; do
         if [ "$1" = -- ]; then shift; flags=("$@"); break; fi
         envs+=("$1"); shift
     done
     export RCD_DIR=${RCD_DIR_KEEP:-$(mktemp -d "${BATS_TMPDIR:-/tmp}/rcd.XXXXXX")}
-    # a restart on a kept directory keeps the port, so RCD_URL stays valid
-    if [ -n "${RCD_DIR_KEEP:-}" ] && [ -f "$RCD_DIR/rcd.port" ]; then
-        export RCD_PORT=$(cat "$RCD_DIR/rcd.port")
-    else
-        export RCD_PORT=$(free_port)
-    fi
-    echo "$RCD_PORT" >"$RCD_DIR/rcd.port"
-    export RCD_URL="http://127.0.0.1:$RCD_PORT"
+    for try in 1 2 3 4 5; do
+        # a restart on a kept directory keeps the port, so RCD_URL stays valid
+        if [ -n "${RCD_DIR_KEEP:-}" ] && [ -f "$RCD_DIR/rcd.port" ]; then
+            export RCD_PORT=$(cat "$RCD_DIR/rcd.port")
+        else
+            export RCD_PORT=$(free_port)
+        fi
+        echo "$RCD_PORT" >"$RCD_DIR/rcd.port"
+        export RCD_URL="http://127.0.0.1:$RCD_PORT"
+        rcd_spawn
+        case $? in
+        0) return 0 ;;
+        2) [ -z "${RCD_DIR_KEEP:-}" ] && continue ;;
+        esac
+        return 1
+    done
+    echo "rcd found no free port" >&2
+    return 1
+}
+
+# rcd_spawn: one start attempt on $RCD_PORT. 0: ours answers; 2: the port
+# was taken; 1: anything else.
+rcd_spawn() {
+    local pid i mark
+    mark=$(wc -l <"$RCD_DIR/rcd.log" 2>/dev/null || echo 0)
     # like Rocket.Chat's TEST_MODE, the REST rate limiter is off unless a
     # test turns it on (later assignments win)
     env ADMIN_USERNAME="$ADMIN_USER" ADMIN_PASS="$ADMIN_PASS" \
@@ -42,14 +61,23 @@ rcd_start() {
         "$RCD_BIN" --port "$RCD_PORT" --bind 127.0.0.1 \
         --db "$RCD_DIR/rcd.db" "${flags[@]}" \
         >>"$RCD_DIR/rcd.out" 2>>"$RCD_DIR/rcd.log" &
-    echo $! >"$RCD_DIR/rcd.pid"
-    for i in $(seq 1 100); do
-        if curl -s -o /dev/null "$RCD_URL/api/info"; then return 0; fi
-        if ! kill -0 "$(cat "$RCD_DIR/rcd.pid")" 2>/dev/null; then
+    pid=$!
+    echo "$pid" >"$RCD_DIR/rcd.pid"
+    for i in $(seq 1 200); do
+        # answering is not enough: it must be our rcd that listens
+        if tail -n +"$((mark + 1))" "$RCD_DIR/rcd.log" | grep -q 'listening on' &&
+            curl -s -o /dev/null "$RCD_URL/api/info"; then
+            return 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            wait "$pid" 2>/dev/null
+            if tail -n +"$((mark + 1))" "$RCD_DIR/rcd.log" | grep -qi 'in use'; then
+                return 2
+            fi
             echo "rcd exited during start-up:" >&2; cat "$RCD_DIR/rcd.log" >&2
             return 1
         fi
-        sleep 0.1
+        sleep 0.05
     done
     echo "rcd did not answer within 10 s" >&2
     return 1
