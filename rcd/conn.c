@@ -27,6 +27,8 @@
 #define CONN_KEEP_BYTES   16384          /* larger drained buffers are freed */
 #define CONN_LINGER_S     2.0            /* reading after the last reply */
 #define CONN_LINGER_BYTES (1024 * 1024)  /* discarded at most while lingering */
+#define BATCH_MAX_WRITES  100            /* group commit: held replies ... */
+#define BATCH_MAX_MS      2.0            /* ... or ms since the first one */
 
 struct conn {
     struct conn_ctx *ctx;
@@ -41,6 +43,11 @@ struct conn {
     size_t in_off;
     struct buf out;                 /* unsent bytes, from out_off on */
     size_t out_off;
+    size_t out_ok;                  /* bytes before this may be sent; the
+                                     * rest waits for the group commit */
+    size_t held_from;               /* out.len when the first held reply
+                                     * was added */
+    struct conn *hprev, *hnext;     /* in ctx->held while is_held */
     double req_start;               /* loop time the pending header bytes
                                      * began arriving; 0 when none */
     double last_io;                 /* loop time of the last read or write
@@ -50,6 +57,7 @@ struct conn {
     unsigned is_blocked : 1;        /* parsing paused: too much unsent */
     unsigned is_eof : 1;            /* the client closed its side */
     unsigned is_lingering : 1;      /* all sent, write side shut down */
+    unsigned is_held : 1;           /* replies wait for the group commit */
     char peer[64];                  /* the socket's peer address */
     char name[24];                  /* "conn 12", the log prefix */
 };
@@ -68,9 +76,23 @@ static double timeout_s(int ms)
     return ms > 0 ? ms / 1e3 : 1e9;
 }
 
+/* Bytes that may be written now. */
 static int has_unsent(const struct conn *c)
 {
+    return c->out_off < c->out_ok;
+}
+
+/* Bytes not yet written, held back for the group commit or not. */
+static int has_pending(const struct conn *c)
+{
     return c->out_off < c->out.len;
+}
+
+/* What was added to c->out may go out, unless replies are held before it. */
+static void conn_out_added(struct conn *c)
+{
+    if (!c->is_held)
+        c->out_ok = c->out.len;
 }
 
 static int has_unparsed(const struct conn *c)
@@ -148,6 +170,93 @@ static void conn_stop_requests(struct conn *c)
     c->req_start = 0;
 }
 
+/* Hold c's replies from here on until the batch ends. */
+static void conn_hold(struct conn *c, size_t from)
+{
+    struct conn_ctx *ctx = c->ctx;
+
+    if (c->is_held)
+        return;
+    c->is_held = 1;
+    c->held_from = from;
+    c->hprev = NULL;
+    c->hnext = ctx->held;
+    if (ctx->held)
+        ctx->held->hprev = c;
+    ctx->held = c;
+}
+
+static void conn_unhold(struct conn *c)
+{
+    struct conn_ctx *ctx = c->ctx;
+
+    if (!c->is_held)
+        return;
+    if (c->hprev)
+        c->hprev->hnext = c->hnext;
+    else
+        ctx->held = c->hnext;
+    if (c->hnext)
+        c->hnext->hprev = c->hprev;
+    c->hprev = c->hnext = NULL;
+    c->is_held = 0;
+}
+
+static void conn_pump(struct conn *c);
+
+/*
+ * End the group-commit batch: COMMIT, then let every held reply go out;
+ * when the commit failed, each held connection gets one error reply
+ * instead of what it was told, and is closed after it. With pump, write
+ * and read on at once (from the prepare watcher, when no connection is
+ * halfway through its input); else only start the write watchers, since
+ * the caller is inside some connection's conn_process().
+ */
+static void conn_batch_end(struct conn_ctx *ctx, int pump)
+{
+    struct conn *list = ctx->held, *c, *next;
+    int status;
+
+    if (ctx->is_ending)
+        return;
+    ctx->is_ending = 1;
+    status = router_batch_end(ctx->router);
+    ctx->held = NULL;
+    ctx->batch_writes = 0;
+    ctx->batch_start = 0;
+    for (c = list; c; c = c->hnext) {
+        c->is_held = 0;
+        if (status) {
+            struct reply rep = { 0 };
+
+            c->out.len = c->held_from;
+            http_error_reply(&rep, status,
+                             status == 507 ? "the disk is full"
+                                           : "the database failed");
+            http_reply_write(&c->out, &ctx->scratch, &rep, HTTP_REPLY_CLOSE);
+            reply_release(&rep);
+            conn_stop_requests(c);
+        }
+        c->out_ok = c->out.len;
+    }
+    for (c = list; c; c = next) {
+        next = c->hnext;
+        c->hprev = c->hnext = NULL;
+        if (pump)
+            conn_pump(c);       /* may free c, never another */
+        else
+            conn_watch(c);
+    }
+    ctx->is_ending = 0;
+}
+
+static void conn_on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    conn_batch_end(w->data, 1);
+}
+
 /* Answer the complete request in c->req and free it. */
 static void conn_answer(struct conn *c, double t0)
 {
@@ -156,12 +265,14 @@ static void conn_answer(struct conn *c, double t0)
     struct reply rep = { 0 };
     int keep = c->req.keep_alive && !ctx->is_draining;
     unsigned flags = 0;
+    size_t start = c->out.len;
 
     http_client_ip(&c->req, c->peer, cfg->trusted_proxies,
                    cfg->ntrusted_proxies);
     if (strcmp(c->req.client_ip, c->peer))
         log_debug(c->name, "client %s via proxy %s", c->req.client_ip,
                   c->peer);
+    router_batch_begin(ctx->router);
     router_dispatch(ctx->router, &c->req, &rep);
     if (!keep)
         flags |= HTTP_REPLY_CLOSE;
@@ -176,6 +287,19 @@ static void conn_answer(struct conn *c, double t0)
     c->req_start = 0;
     if (!keep)
         conn_stop_requests(c);
+    /*
+     * Once the batch holds writes, no reply leaves before they are
+     * committed: not this one, and not one that may have read them.
+     */
+    if (router_batch_dirty(ctx->router)) {
+        conn_hold(c, start);
+        if (ctx->batch_writes++ == 0)
+            ctx->batch_start = precise_ms();
+        if (ctx->batch_writes >= BATCH_MAX_WRITES ||
+            precise_ms() - ctx->batch_start >= BATCH_MAX_MS)
+            conn_batch_end(ctx, 0);
+    }
+    conn_out_added(c);
 }
 
 /* Answer a framing error or timeout; nothing more is read after it. */
@@ -186,6 +310,7 @@ static void conn_answer_error(struct conn *c, int status, const char *text,
 
     http_error_reply(&rep, status, text);
     http_reply_write(&c->out, &c->ctx->scratch, &rep, HTTP_REPLY_CLOSE);
+    conn_out_added(c);
     conn_log(c, &c->req, status, t0);
     reply_release(&rep);
     req_release(&c->req);
@@ -218,8 +343,10 @@ static size_t conn_process(struct conn *c, const char *data, size_t len)
         if (ev == HTTP_EV_MORE)
             break;
         if (ev == HTTP_EV_CONTINUE) {
-            if (done == len)
+            if (done == len) {
                 buf_add(&c->out, continue_reply, sizeof(continue_reply) - 1);
+                conn_out_added(c);
+            }
         } else if (ev == HTTP_EV_REQUEST) {
             conn_answer(c, t0);
         } else {
@@ -274,11 +401,13 @@ static int conn_flush(struct conn *c)
             return -1;
         }
     }
+    if (has_pending(c))
+        return 0;               /* held replies stay where they are */
     if (c->out.cap > CONN_KEEP_BYTES)
         buf_release(&c->out);
     else
         buf_reset(&c->out);
-    c->out_off = 0;
+    c->out_off = c->out_ok = 0;
     return 0;
 }
 
@@ -309,6 +438,8 @@ static void conn_pump(struct conn *c)
             return;
         if (has_unsent(c))
             break;
+        if (c->is_held)
+            break;              /* conn_batch_end pumps again */
         if (c->is_closing) {
             conn_finish(c);
             return;
@@ -430,12 +561,20 @@ void conn_ctx_init(struct conn_ctx *ctx, struct ev_loop *loop,
     ctx->router = rt;
     buf_init(&ctx->rbuf);
     buf_init(&ctx->scratch);
+    ctx->commit_w = xcalloc(1, sizeof(*ctx->commit_w));
+    ev_prepare_init(ctx->commit_w, conn_on_prepare);
+    ctx->commit_w->data = ctx;
+    ev_prepare_start(loop, ctx->commit_w);
+    ev_unref(loop);             /* the commit watcher keeps no loop alive */
 }
 
 void conn_ctx_release(struct conn_ctx *ctx)
 {
     if (ctx->conns)
         BUG("conn_ctx_release with %d connections open", ctx->nconns);
+    ev_ref(ctx->loop);
+    ev_prepare_stop(ctx->loop, ctx->commit_w);
+    free(ctx->commit_w);
     buf_release(&ctx->rbuf);
     buf_release(&ctx->scratch);
 }
@@ -477,6 +616,7 @@ void conn_free(struct conn *c)
     ev_io_stop(ctx->loop, &c->rio);
     ev_io_stop(ctx->loop, &c->wio);
     ev_timer_stop(ctx->loop, &c->timer);
+    conn_unhold(c);
     close(c->fd);
     if (c->prev)
         c->prev->next = c->next;
@@ -504,7 +644,7 @@ void conn_drain_all(struct conn_ctx *ctx)
         next = c->next;
         if (c->is_lingering || c->is_closing)
             continue;
-        if (has_unsent(c)) {
+        if (has_pending(c)) {
             /* finish writing what was answered; answer nothing more */
             conn_stop_requests(c);
             conn_watch(c);
@@ -519,6 +659,10 @@ void conn_drain_all(struct conn_ctx *ctx)
 
 void conn_close_all(struct conn_ctx *ctx)
 {
+    /* what was answered is committed, even if its replies cannot go out */
+    router_batch_end(ctx->router);
+    while (ctx->held)
+        conn_unhold(ctx->held);
     while (ctx->conns)
         conn_free(ctx->conns);
 }

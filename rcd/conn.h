@@ -29,6 +29,12 @@ struct conn_ctx {
     unsigned long next_id;          /* for "conn <id>" log prefixes */
     struct buf rbuf;                /* read scratch shared by all conns */
     struct buf scratch;             /* reply serialisation scratch */
+    /* group commit: replies held until the batch's COMMIT returns */
+    struct conn *held;              /* conns holding replies back */
+    int batch_writes;               /* replies held in this batch */
+    double batch_start;             /* precise ms the batch began holding */
+    int is_ending;                  /* in conn_batch_end */
+    struct ev_prepare *commit_w;    /* ends the batch before the loop waits */
 };
 
 /* Set up ctx for loop, cfg and rt (all borrowed; they must outlive it). */

@@ -30,6 +30,7 @@ struct router {
     const struct route **pattern;
     struct ratelimit *limits;       /* per client address, route and method */
     struct authcache *auth;         /* token hash -> user, by auth generation */
+    int group_commit;               /* 0 when RCD_GROUP_COMMIT=off */
 };
 
 static int route_cmp(const struct route *a, const struct route *b)
@@ -52,6 +53,11 @@ struct router *router_new(struct app *app)
     rt->app = app;
     rt->limits = ratelimit_new(16384);
     rt->auth = authcache_new(4096);
+    {
+        const char *gc = getenv("RCD_GROUP_COMMIT");
+
+        rt->group_commit = !gc || strcmp(gc, "off") != 0;
+    }
     rt->exact = xcalloc(routes_count, sizeof(*rt->exact));
     rt->pattern = xcalloc(routes_count, sizeof(*rt->pattern));
     for (size_t i = 0; i < routes_count; i++) {
@@ -72,6 +78,32 @@ void router_free(struct router *rt)
     ratelimit_free(rt->limits);
     authcache_free(rt->auth);
     free(rt);
+}
+
+void router_batch_begin(struct router *rt)
+{
+    if (rt->group_commit && !store_batch_open(rt->app->store))
+        store_batch_begin(rt->app->store);  /* else: autocommit, unbatched */
+}
+
+int router_batch_dirty(struct router *rt)
+{
+    return store_batch_dirty(rt->app->store);
+}
+
+int router_batch_end(struct router *rt)
+{
+    struct app *app = rt->app;
+    const char *why;
+
+    if (!store_batch_open(app->store) || !store_batch_end(app->store))
+        return 0;
+    settings_free(app->settings);
+    app->settings = settings_new(app->store, app->cfg->root_url);
+    perms_free(app->perms);
+    app->perms = perms_new(app->store);
+    why = store_batch_failure(app->store);
+    return why && strcmp(why, "full") == 0 ? 507 : 503;
 }
 
 /* Does path match pattern? Fills params with pointers into scratch. */

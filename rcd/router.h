@@ -42,4 +42,19 @@ void router_free(struct router *rt);
  */
 void router_dispatch(struct router *rt, struct req *req, struct reply *out);
 
+/*
+ * Group commit (see store_batch_begin). conn.c opens a batch before it
+ * answers a request (a no-op when one is open, or when RCD_GROUP_COMMIT=off
+ * asks for one transaction per request, as benchmarks compare), holds back
+ * every reply given while the batch holds writes, and ends the batch once
+ * per loop iteration, or sooner when it is full, before sending them.
+ * router_batch_end returns 0, or the status every held reply must become
+ * (507 when the disk is full, 503 after an I/O error); then settings and
+ * permissions are reloaded from the database, since the lost writes may
+ * have changed them in memory.
+ */
+void router_batch_begin(struct router *rt);
+int router_batch_dirty(struct router *rt);
+int router_batch_end(struct router *rt);
+
 #endif

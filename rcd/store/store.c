@@ -150,6 +150,7 @@ enum err store_open(const char *path, struct store **out)
         goto fail;
     sqlite3_update_hook(st->db, on_update, st);
     st->healthy = 1;
+    st->fault = getenv("RCD_FAULT_COMMIT");
     *out = st;
     return ERR_OK;
 fail:
@@ -248,62 +249,175 @@ void store_bind_text(sqlite3_stmt *q, int i, const char *s)
  * rollback dooms the whole transaction, so the outermost commit rolls back
  * and reports ERR_IO instead of committing half of an operation.
  */
+/* Run one statement that returns no rows. */
+static enum err run(struct store *st, const char *sql)
+{
+    sqlite3_stmt *q = store_stmt(st, sql);
+    enum err rc = store_exec_step(st, q);
+
+    store_done(q);
+    return rc;
+}
+
+/*
+ * SQLite may have rolled the whole transaction back after an error
+ * (SQLITE_FULL, SQLITE_IOERR, ...): only autocommit tells.
+ */
+static int tx_lost(const struct store *st)
+{
+    return sqlite3_get_autocommit(st->db);
+}
+
 enum err store_begin(struct store *st)
 {
-    static const char sql[] = "BEGIN IMMEDIATE";
-    sqlite3_stmt *q;
     enum err rc;
 
     if (st->tx_depth++ > 0)
         return ERR_OK;
     st->tx_doomed = 0;
-    q = store_stmt(st, sql);
-    rc = store_exec_step(st, q);
-    store_done(q);
+    rc = run(st, st->batch ? "SAVEPOINT request" : "BEGIN IMMEDIATE");
     if (rc)
         st->tx_depth = 0;
     return rc;
 }
 
+/* End the outermost level: keep (release/commit) or undo its changes. */
+static enum err tx_end(struct store *st, int keep)
+{
+    enum err rc = ERR_OK;
+
+    if (st->batch) {
+        if (tx_lost(st))
+            return ERR_IO;      /* store_batch_end will see it too */
+        if (!keep)
+            rc = run(st, "ROLLBACK TO request");
+        if (!rc)
+            rc = run(st, "RELEASE request");
+        return rc ? rc : keep ? ERR_OK : ERR_IO;
+    }
+    if (keep) {
+        rc = run(st, "COMMIT");
+        if (!rc)
+            return ERR_OK;
+    }
+    if (!tx_lost(st))
+        run(st, "ROLLBACK");
+    return keep ? rc : ERR_IO;
+}
+
 enum err store_commit(struct store *st)
 {
-    static const char sql[] = "COMMIT";
-    sqlite3_stmt *q;
-    enum err rc;
-
     if (st->tx_depth <= 0)
         BUG("store_commit without store_begin");
     if (--st->tx_depth > 0)
         return st->tx_doomed ? ERR_IO : ERR_OK;
-    if (st->tx_doomed) {
-        st->tx_depth = 1;
-        store_rollback(st);
-        return ERR_IO;
-    }
-    q = store_stmt(st, sql);
-    rc = store_exec_step(st, q);
-    store_done(q);
-    if (rc) {
-        st->tx_depth = 1;
-        store_rollback(st);
-    }
-    return rc;
+    return tx_end(st, !st->tx_doomed);
 }
 
 void store_rollback(struct store *st)
 {
-    static const char sql[] = "ROLLBACK";
-    sqlite3_stmt *q;
-
     if (st->tx_depth <= 0)
         BUG("store_rollback without store_begin");
     if (--st->tx_depth > 0) {
         st->tx_doomed = 1;
         return;
     }
-    q = store_stmt(st, sql);
-    /* SQLite may already have rolled back after an error: only autocommit tells */
-    if (!sqlite3_get_autocommit(st->db))
-        sqlite3_step(q);
-    store_done(q);
+    tx_end(st, 0);
+}
+
+enum err store_batch_begin(struct store *st)
+{
+    enum err rc;
+
+    if (st->batch || st->tx_depth)
+        BUG("store_batch_begin inside a transaction");
+    rc = run(st, "BEGIN IMMEDIATE");
+    if (rc)
+        return rc;
+    st->batch = 1;
+    st->batch_changes = sqlite3_total_changes64(st->db);
+    return ERR_OK;
+}
+
+int store_batch_open(const struct store *st)
+{
+    return st->batch;
+}
+
+int store_batch_dirty(struct store *st)
+{
+    return st->batch &&
+           (tx_lost(st) ||
+            sqlite3_total_changes64(st->db) != st->batch_changes);
+}
+
+/*
+ * The fault a test asked for with RCD_FAULT_COMMIT=full|io[:N]: the N-th
+ * batch that holds writes (every one without N) fails as if the disk were
+ * full or an fsync had failed. NULL: commit for real.
+ */
+static const char *injected_fault(struct store *st)
+{
+    const char *colon;
+    long nth;
+
+    if (!st->fault)
+        return NULL;
+    st->dirty_batches++;
+    colon = strchr(st->fault, ':');
+    nth = colon ? strtol(colon + 1, NULL, 10) : 0;
+    if (nth > 0 && st->dirty_batches != nth)
+        return NULL;
+    if (strncmp(st->fault, "full", 4) == 0)
+        return "full";
+    if (strncmp(st->fault, "io", 2) == 0)
+        return "io";
+    return NULL;
+}
+
+enum err store_batch_end(struct store *st)
+{
+    int dirty = store_batch_dirty(st);
+    const char *fault = dirty ? injected_fault(st) : NULL;
+    enum err rc = ERR_OK;
+
+    if (!st->batch)
+        BUG("store_batch_end without store_batch_begin");
+    if (st->tx_depth)
+        BUG("store_batch_end inside a request's transaction");
+    st->batch = 0;
+    st->batch_failure = NULL;
+    if (tx_lost(st)) {
+        /* SQLite gave the batch up after an error: nothing of it stays */
+        st->batch_failure = st->healthy ? "full" : "io";
+        rc = ERR_IO;
+    } else if (dirty && (!st->healthy || fault)) {
+        st->batch_failure = fault ? fault : "io";
+        if (fault && strcmp(fault, "io") == 0)
+            st->healthy = 0;
+        run(st, "ROLLBACK");
+        rc = ERR_IO;
+    } else if (run(st, "COMMIT")) {
+        int code = sqlite3_extended_errcode(st->db) & 0xff;
+
+        st->batch_failure = code == SQLITE_FULL ? "full" : "io";
+        if (code != SQLITE_FULL)
+            st->healthy = 0;
+        if (!tx_lost(st))
+            run(st, "ROLLBACK");
+        rc = ERR_IO;
+    }
+    if (rc) {
+        /* what caches learnt from the lost writes must be forgotten */
+        st->auth_gen++;
+        log_error("store", "group commit failed (%s): %s", st->batch_failure,
+                  st->healthy ? "the batch's writes are refused"
+                              : "refusing every write until restart");
+    }
+    return rc;
+}
+
+const char *store_batch_failure(const struct store *st)
+{
+    return st->batch_failure;
 }

@@ -61,6 +61,29 @@ enum err store_begin(struct store *st);
 enum err store_commit(struct store *st);
 void store_rollback(struct store *st);
 
+/*
+ * Group commit (PERFORMANCE.md): the server opens one transaction around
+ * the requests of a loop iteration and commits it before any of their
+ * replies goes out, so that many writes share one fsync. While a batch is
+ * open, store_begin/commit/rollback work on a savepoint, so one request's
+ * rollback undoes only its own changes.
+ *
+ * store_batch_begin opens the batch (BEGIN IMMEDIATE). store_batch_dirty
+ * says whether anything was written since. store_batch_end commits it
+ * (or, when the store is degraded, rolls it back) and returns ERR_OK, or
+ * the failure: then nothing of the batch is in the database, the auth
+ * generation has moved on, and the caller must not acknowledge any write
+ * made in it. store_batch_failure says why the last store_batch_end failed:
+ * "full" (the disk; writes may succeed later) or "io" (an I/O error: the
+ * store stays degraded, refusing every later write until a restart, as
+ * the fsyncgate lesson says).
+ */
+enum err store_batch_begin(struct store *st);
+int store_batch_open(const struct store *st);
+int store_batch_dirty(struct store *st);
+enum err store_batch_end(struct store *st);
+const char *store_batch_failure(const struct store *st);
+
 /* ---- users ---- */
 
 #define USER_MAX_ROLES 16

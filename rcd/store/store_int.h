@@ -25,6 +25,12 @@ struct store {
     uint64_t auth_gen;              /* bumped on any change to users, tokens, roles */
     int tx_depth;                   /* nested store_begin calls open */
     int tx_doomed;                  /* an inner level rolled back */
+    int batch;                      /* a group-commit transaction is open:
+                                       store_begin makes savepoints */
+    int64_t batch_changes;          /* total_changes when it opened */
+    const char *fault;              /* RCD_FAULT_COMMIT, for tests */
+    long dirty_batches;             /* batches with writes, for the fault */
+    const char *batch_failure;      /* "full" or "io" after a failed end */
     struct stmt_slot slots[STMT_SLOTS];
 };
 

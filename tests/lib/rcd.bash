@@ -52,7 +52,8 @@ rcd_start() {
 # was taken; 1: anything else.
 rcd_spawn() {
     local pid i mark
-    mark=$(wc -l <"$RCD_DIR/rcd.log" 2>/dev/null || echo 0)
+    mark=0
+    [ -f "$RCD_DIR/rcd.log" ] && mark=$(wc -l <"$RCD_DIR/rcd.log")
     # like Rocket.Chat's TEST_MODE, the REST rate limiter is off unless a
     # test turns it on (later assignments win)
     env ADMIN_USERNAME="$ADMIN_USER" ADMIN_PASS="$ADMIN_PASS" \
