@@ -509,8 +509,7 @@ static void user_roles(const bson_t *d, struct user *u, struct tally *t)
                                ? bson_iter_utf8(&child, NULL) : NULL;
 
         if (!role || !role_scope(role)) {
-            note(t, "grants of custom roles dropped (rcd has only the "
-                    "built-in roles)");
+            note(t, "grants of custom roles dropped");
             continue;
         }
         if (u->nroles < USER_MAX_ROLES && !user_has_role(u, role))
@@ -542,11 +541,11 @@ static int import_user(struct import *im, const bson_t *d, struct tally *t)
         return 0;
     }
     if (!username || !*username) {
-        skip(t, "without a username (registration never finished)");
+        skip(t, "without a username");
         return 0;
     }
     if (!is_one_of(type, types)) {
-        skip(t, "of a type rcd has no place for (not user, bot or app)");
+        skip(t, "of a type other than user/bot/app");
         return 0;
     }
     u.id = xstrdup(id);
@@ -584,14 +583,13 @@ static int import_user(struct import *im, const bson_t *d, struct tally *t)
         totp.backup = doc_json_text(d, "services.totp.hashedBackup");
     }
     if (!u.password && strcmp(u.type, "user") == 0)
-        note(t, "without a password hash (OAuth, LDAP or SAML accounts: "
-                "they cannot log in with a password)");
+        note(t, "without a password hash, who cannot log in with a "
+                "password (OAuth, LDAP or SAML accounts)");
     if (!u.email && doc_str(d, "emails.0.address"))
         note(t, "with an empty e-mail address");
     rc = store_import_user(im->st, &u, &totp);
     if (rc == ERR_EXISTS) {
-        skip(t, "whose id, username or e-mail was taken (usernames and "
-                "e-mails compare case-insensitively)");
+        skip(t, "with a username or e-mail or id already taken");
         rc = ERR_OK;
     } else if (!rc) {
         v = json_pack("[I,s]", (json_int_t)u.rid, u.username);
@@ -685,7 +683,7 @@ static int import_room(struct import *im, const bson_t *d, struct tally *t)
         return 0;
     }
     if (!type || strlen(type) != 1 || !strchr("cpd", type[0])) {
-        skip(t, "of a type rcd has no place for (not c, p or d)");
+        skip(t, "of a type other than c/p/d");
         return 0;
     }
     r.id = xstrdup(id);
@@ -727,12 +725,11 @@ static int import_room(struct import *im, const bson_t *d, struct tally *t)
     r.custom_fields = doc_json_text(d, "customFields");
     r.join_code = doc_dup_nonempty(d, "joinCode");
     if (r.encrypted)
-        note(t, "end-to-end encrypted rooms (their messages stay "
-                "unreadable without the members' keys)");
+        note(t, "end-to-end encrypted rooms, whose messages stay unreadable "
+                "without the members' keys");
     rc = store_room_insert(im->st, &r);
     if (rc == ERR_EXISTS) {
-        skip(t, "whose id or name was taken (names compare "
-                "case-insensitively)");
+        skip(t, "with a name or id already taken");
         rc = ERR_OK;
     } else if (!rc) {
         json_object_set_new(im->rooms, r.id, json_integer(r.rid));
@@ -760,8 +757,8 @@ static int link_discussions(struct import *im, struct tally *t)
         const char *pmid = json_string_value(json_array_get(v, 2));
 
         if (!prid) {
-            note(t, "discussions whose parent room was not imported (kept "
-                    "as plain rooms)");
+            note(t, "discussions whose parent room was not imported, kept "
+                    "as plain rooms");
             continue;
         }
         if (store_import_room_parent(im->st, rid, prid) ||
@@ -885,7 +882,7 @@ static int import_sub(struct import *im, const bson_t *d, struct tally *t)
         return 0;
     }
     if (!s.room_rid) {
-        skip(t, "to rooms not imported (livechat or missing)");
+        skip(t, "to rooms not imported");
         return 0;
     }
     if (!s.user_rid) {
@@ -947,16 +944,16 @@ static int import_message(struct import *im, const bson_t *d, struct tally *t)
         return 0;
     }
     if (doc_bool(d, "_hidden", 0)) {
-        skip(t, "edit-history copies (_hidden)");
+        skip(t, "edit-history copies");
         return 0;
     }
     m.room_rid = map_rid(im->rooms, doc_str(d, "rid"));
     if (!m.room_rid) {
-        skip(t, "in rooms not imported (livechat or missing)");
+        skip(t, "in rooms not imported");
         return 0;
     }
     if (!uid || !uname) {
-        skip(t, "without a sender (u._id, u.username)");
+        skip(t, "without a sender");
         return 0;
     }
     m.id = xstrdup(id);
@@ -1058,7 +1055,7 @@ static int import_integration(struct import *im, const bson_t *d,
     }
     if (!type || strcmp(type, "webhook-incoming") != 0) {
         skip(t, type && strcmp(type, "webhook-outgoing") == 0
-                    ? "outgoing webhooks (rcd has only incoming ones)"
+                    ? "outgoing webhooks"
                     : "of a type rcd has no place for");
         return 0;
     }
@@ -1106,7 +1103,7 @@ static int import_integration(struct import *im, const bson_t *d,
                                    ? doc_str(d, "_createdBy._id") : user_id);
     in.created_by_username = doc_dup(d, "_createdBy.username");
     if (in.script_enabled)
-        note(t, "with a script, kept but not run (rcd runs no scripts)");
+        note(t, "with a script, kept but never run");
     rc = store_integration_insert(im->st, &in);
     if (rc == ERR_EXISTS) {
         skip(t, "whose id was taken");
@@ -1188,7 +1185,7 @@ static int import_role(struct import *im, const bson_t *d, struct tally *t)
 
     (void)im;
     if (!id || !role_scope(id)) {
-        skip(t, "custom roles (rcd has only the built-in roles)");
+        skip(t, "custom roles rcd does not have");
         return 0;
     }
     /* a built-in role: rcd has it already */

@@ -111,9 +111,11 @@ static int from_spec(const char *spec, const char *dir, int gzip, int cost)
             if (pass) {
                 char *h = rc_hash(pass, cost);
 
-                json_object_set_new(doc, "services",
-                                    json_pack("{s:{s:s}}", "password",
-                                              "bcrypt", h));
+                if (!json_is_object(json_object_get(doc, "services")))
+                    json_object_set_new(doc, "services", json_object());
+                json_object_set_new(json_object_get(doc, "services"),
+                                    "password", json_pack("{s:s}", "bcrypt",
+                                                          h));
                 json_object_del(doc, "password");
                 free(h);
             }
