@@ -1306,10 +1306,12 @@ static void report_ignored(const char *dir)
                 known = 1;
         if (known)
             continue;
-        if (strncmp(e->d_name, "rocketchat_uploads", len) == 0 ||
+        if ((len == strlen("rocketchat_uploads") &&
+             strncmp(e->d_name, "rocketchat_uploads", len) == 0) ||
             strstr(e->d_name, ".chunks.") || strstr(e->d_name, ".files."))
             why = "file uploads";
-        else if (strncmp(e->d_name, "rocketchat_livechat", 19) == 0)
+        else if (strncmp(e->d_name, "rocketchat_livechat",
+                         strlen("rocketchat_livechat")) == 0)
             why = "livechat";
         fprintf(stderr, "%.*s: not imported (%s)\n", (int)len, e->d_name,
                 why);

@@ -214,8 +214,8 @@ enum err store_import_recount(struct store *st)
 {
     /* one pass over each index: the counters as rcd itself keeps them */
     static const char sql[] =
-        "UPDATE rooms SET "
-        "msgs = (SELECT count(*) FROM messages m WHERE m.room_rid = rooms.rid), "
+        "UPDATE rooms SET msgs = (SELECT count(*) FROM messages m "
+        "WHERE m.room_rid = rooms.rid), "
         "users_count = (SELECT count(*) FROM subscriptions s "
         "WHERE s.room_rid = rooms.rid), "
         "lm = coalesce((SELECT max(ts) FROM messages m "
