@@ -9,10 +9,11 @@ SAN      ?=
 VERSION  := 0.1.0
 
 PKGS     := jansson sqlite3 libcurl openssl
+RCD_PKGS := libbson-1.0 zlib
 DEBS     := build-essential pkg-config libev-dev libhttp-parser-dev \
             libjansson-dev libsqlite3-dev libssl-dev libcrypt-dev \
-            libcurl4-openssl-dev libreadline-dev bats parallel jq curl python3 \
-            sqlite3
+            libcurl4-openssl-dev libreadline-dev libbson-dev zlib1g-dev \
+            bats parallel jq curl python3 sqlite3
 BENCH_DEBS := nginx-light wrk
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -29,7 +30,7 @@ ALL_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) -O1 \
               -fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=address,undefined
 endif
-ALL_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS += $(shell pkg-config --cflags $(PKGS) $(RCD_PKGS) 2>/dev/null)
 
 SHARED_SRC := $(wildcard shared/*.c)
 RCD_SRC    := $(filter-out rcd/main.c,$(wildcard rcd/*.c rcd/api/*.c rcd/store/*.c))
@@ -43,7 +44,8 @@ RCD_OBJ    := $(RCD_SRC:%.c=$(OBJ)/%.o) $(OBJ)/gen/migrations.o
 RCTL_OBJ   := $(RCTL_SRC:%.c=$(OBJ)/%.o)
 UNIT_OBJ   := $(UNIT_SRC:%.c=$(OBJ)/%.o)
 
-RCD_LIBS   := -lev -lhttp_parser -lcrypt $(LDLIBS_ALL) -lm
+RCD_LIBS   := -lev -lhttp_parser -lcrypt $(LDLIBS_ALL) \
+              $(shell pkg-config --libs $(RCD_PKGS) 2>/dev/null) -lm
 RCTL_LIBS  := -lreadline $(LDLIBS_ALL) -lm
 
 .PHONY: all check test check-asan unit run deps bench-deps install clean fmt bench
@@ -71,6 +73,11 @@ $(BUILD)/rcctl: $(OBJ)/rcctl/main.o $(BUILD)/librcctl.a $(BUILD)/libshared.a
 $(BUILD)/test_unit: $(UNIT_OBJ) $(BUILD)/librcd.a $(BUILD)/librcctl.a $(BUILD)/libshared.a
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(RCD_LIBS) -lreadline
 
+# A test tool: writes mongodump-shaped folders for tests/rcd/import.bats
+# and bench/import.sh.
+$(BUILD)/mkdump: $(OBJ)/tests/tools/mkdump.o $(BUILD)/libshared.a
+	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(RCD_LIBS)
+
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -91,7 +98,7 @@ $(OBJ)/gen/migrations.o: $(OBJ)/gen/migrations.c
 	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) -c -o $@ $<
 
 # Tests: unit tests, then the bats suites against the binaries just built.
-check test: all $(BUILD)/test_unit
+check test: all $(BUILD)/test_unit $(BUILD)/mkdump
 	@tests/run.sh $(BUILD)
 
 unit: $(BUILD)/test_unit

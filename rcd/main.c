@@ -19,6 +19,7 @@
 #include "../shared/timeutil.h"
 #include "api/api.h"
 #include "config.h"
+#include "import.h"
 #include "router.h"
 #include "server.h"
 
@@ -28,6 +29,7 @@ static const char usage_text[] =
     "usage: rcd [options]\n"
     "       rcd backup [--db FILE] OUT\n"
     "       rcd restore IN [--db FILE]\n"
+    "       rcd import-mongodump DIR [--db FILE] [--dry-run]\n"
     "\n"
     "Serve Rocket.Chat's REST API from one SQLite file.\n"
     "\n"
@@ -54,7 +56,16 @@ static const char usage_text[] =
     "backup copies the database while rcd runs (SQLite's online backup) into\n"
     "one checked file; restore puts such a file in place and refuses while a\n"
     "server holds the database. Moving a server: back up on A, copy the one\n"
-    "file, restore on B.\n";
+    "file, restore on B.\n"
+    "\n"
+    "import-mongodump reads a Rocket.Chat mongodump folder (DIR holds the\n"
+    "*.bson or *.bson.gz files, or their one database subfolder) into a new,\n"
+    "empty database, keeping ids and password hashes: users, rooms, members\n"
+    "and their roles, messages with threads and discussions, teams, incoming\n"
+    "webhooks, settings and permissions rcd knows. One transaction: on any\n"
+    "error nothing is written. It refuses a database that holds users or\n"
+    "rooms and one a running rcd holds. --dry-run reads and reports only.\n"
+    "Prints one line per collection on stderr: read, imported, skipped (why).\n";
 
 static int parse_long(const char *s, long min, long max, long *out)
 {
@@ -376,6 +387,8 @@ int main(int argc, char **argv)
     if (argc > 1 && (strcmp(argv[1], "backup") == 0 ||
                      strcmp(argv[1], "restore") == 0))
         return run_copy_command(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "import-mongodump") == 0)
+        return import_main(argc - 1, argv + 1, usage_text);
     if (parse_args(argc, argv, &cfg)) {
         fputs(usage_text, stderr);
         return 2;

@@ -834,6 +834,49 @@ enum err store_integrations_page(struct store *st,
                                             const struct integration *in),
                                  void *arg, int64_t *total);
 
+/* ---- bulk loading for rcd import-mongodump (import.c) ---- */
+
+/*
+ * These write rows as another server had them (ids, counters, timestamps
+ * kept) and open no transaction of their own: the caller holds one around
+ * the whole import, and a refused record (ERR_EXISTS) undoes only its own
+ * statement.
+ */
+
+/* How many users and rooms the database holds. */
+enum err store_import_counts(struct store *st, int64_t *users, int64_t *rooms);
+/*
+ * Insert u with every column struct user has (last_login, language and
+ * status_default included) and its global roles, plus the TOTP state
+ * totp (NULL: none); fills u->rid. ERR_EXISTS when the id, the username
+ * (case-insensitively) or the e-mail is taken.
+ */
+enum err store_import_user(struct store *st, struct user *u,
+                           const struct totp_state *totp);
+/* Make room_rid a discussion of room prid (both internal row ids). */
+enum err store_import_room_parent(struct store *st, int64_t room_rid,
+                                  int64_t prid);
+/*
+ * Insert s as given (room_rid, user_rid, ts, updated_at set); unlike
+ * store_sub_insert the room's users_count is left to
+ * store_import_recount. Fills sid; ERR_EXISTS if already a member.
+ */
+enum err store_import_sub(struct store *st, struct subscription *s);
+/*
+ * Insert m with every column, thread (tcount, tlm, replies) and
+ * discussion (dcount, dlm) counters included; fills mid. ERR_EXISTS when
+ * the id is taken. Room counters are store_import_recount's.
+ */
+enum err store_import_message(struct store *st, struct message *m);
+/*
+ * Recompute every room's msgs, users_count and lm from the messages and
+ * subscriptions present, as rcd counts them when it writes them itself.
+ */
+enum err store_import_recount(struct store *st);
+/* Set the room's last_message (JSON text) leaving updated_at alone. */
+enum err store_import_last_message(struct store *st, int64_t room_rid,
+                                   const char *last_json);
+
 /* ---- settings and permissions changed from their defaults ---- */
 
 /* Calls fn for each stored (id, JSON value) pair. */

@@ -1397,6 +1397,106 @@ static void removing_a_users_subscriptions_drops_their_dms(void)
     store_close(st);
 }
 
+/* ---- bulk loading (import.c) ---- */
+
+static void import_user_keeps_every_column_and_survives_a_clash(void)
+{
+    struct store *st;
+    struct user u, dup, got = USER_INIT;
+    struct totp_state totp = { xstrdup("JBSWY3DPEHPK3PXP"), 1, NULL };
+    struct totp_state t = { 0 };
+
+    CHECK(store_open(":memory:", &st) == ERR_OK);
+    CHECK(store_begin(st) == ERR_OK);
+    make_user(&u, "IIIIIIIIIIIIIIIII", "imported", "imp@example.com");
+    u.last_login = 5000;
+    u.language = xstrdup("de");
+    u.active = 0;
+    u.inactive_reason = xstrdup("deactivated");
+    CHECK(store_import_user(st, &u, &totp) == ERR_OK && u.rid > 0);
+    /* a clash undoes its own statement only, not the transaction */
+    make_user(&dup, "JJJJJJJJJJJJJJJJJ", "IMPORTED", "other@example.com");
+    CHECK(store_import_user(st, &dup, NULL) == ERR_EXISTS);
+    CHECK(store_commit(st) == ERR_OK);
+    CHECK(store_user_by_id(st, "IIIIIIIIIIIIIIIII", &got) == ERR_OK);
+    CHECK(got.last_login == 5000 && got.active == 0 && got.totp_enabled);
+    CHECK_STR(got.language, "de");
+    CHECK_STR(got.inactive_reason, "deactivated");
+    CHECK(got.nroles == 1 && strcmp(got.roles[0], "user") == 0);
+    CHECK(store_totp_get(st, got.rid, &t) == ERR_OK);
+    CHECK_STR(t.secret, "JBSWY3DPEHPK3PXP");
+    user_release(&got);
+    CHECK(store_user_by_id(st, "JJJJJJJJJJJJJJJJJ", &got) == ERR_NOT_FOUND);
+    totp_state_release(&t);
+    totp_state_release(&totp);
+    user_release(&u);
+    user_release(&dup);
+    store_close(st);
+}
+
+static void import_message_keeps_counters_and_recount_fixes_rooms(void)
+{
+    struct store *st;
+    struct user a, b;
+    struct subscription s = SUBSCRIPTION_INIT;
+    struct message m = MESSAGE_INIT, got = MESSAGE_INIT;
+    struct room r = ROOM_INIT;
+    int64_t rid;
+
+    CHECK(store_open(":memory:", &st) == ERR_OK);
+    make_user(&a, "AAAAAAAAAAAAAAAAA", "a", NULL);
+    make_user(&b, "BBBBBBBBBBBBBBBBB", "b", NULL);
+    CHECK(store_import_user(st, &a, NULL) == ERR_OK);
+    CHECK(store_import_user(st, &b, NULL) == ERR_OK);
+    r.id = xstrdup("RRRRRRRRRRRRRRRRR");
+    memcpy(r.t, "c", 2);
+    r.name = xstrdup("imported");
+    r.ts = r.updated_at = 1000;
+    r.msgs = 99;                    /* what the dump said */
+    r.users_count = 99;
+    CHECK(store_room_insert(st, &r) == ERR_OK);
+    rid = r.rid;
+    s.id = xstrdup("SSSSSSSSSSSSSSSS1");
+    s.room_rid = rid;
+    s.user_rid = a.rid;
+    s.ts = s.updated_at = 1000;
+    s.unread = 7;
+    s.roles = xstrdup("[\"owner\"]");
+    CHECK(store_import_sub(st, &s) == ERR_OK);
+    CHECK(store_import_sub(st, &s) == ERR_EXISTS);
+    m.id = xstrdup("parent");
+    m.room_rid = rid;
+    m.ts = m.updated_at = 2000;
+    m.u_id = xstrdup(a.id);
+    m.u_username = xstrdup("a");
+    m.tcount = 4;
+    m.tlm = 3000;
+    m.replies = xstrdup("[\"BBBBBBBBBBBBBBBBB\"]");
+    m.groupable = -1;
+    CHECK(store_import_message(st, &m) == ERR_OK);
+    CHECK(store_import_message(st, &m) == ERR_EXISTS);
+    CHECK(store_import_recount(st) == ERR_OK);
+    CHECK(store_message_by_id(st, "parent", &got) == ERR_OK);
+    CHECK(got.tcount == 4 && got.tlm == 3000 && got.groupable == -1);
+    CHECK_STR(got.replies, "[\"BBBBBBBBBBBBBBBBB\"]");
+    room_release(&r);
+    CHECK(store_room_by_rid(st, rid, &r) == ERR_OK);
+    CHECK(r.msgs == 1 && r.users_count == 1 && r.lm == 2000);
+    CHECK(r.updated_at == 1000);
+    CHECK(store_import_last_message(st, rid, "{}") == ERR_OK);
+    room_release(&r);
+    CHECK(store_room_by_rid(st, rid, &r) == ERR_OK);
+    CHECK_STR(r.last_message, "{}");
+    CHECK(r.updated_at == 1000);
+    message_release(&m);
+    message_release(&got);
+    subscription_release(&s);
+    room_release(&r);
+    user_release(&a);
+    user_release(&b);
+    store_close(st);
+}
+
 const struct unit_test store_tests[] = {
     { "store_open runs every migration", store_open_runs_every_migration },
     { "an inner rollback dooms the outer commit", inner_rollback_dooms_outer_commit },
@@ -1425,5 +1525,7 @@ const struct unit_test store_tests[] = {
     { "rooms_page filters by type, member, team, id; sorts; pages", rooms_page_filters_sorts_and_counts },
     { "last-owner rooms for users.delete, and relinquishing them", last_owner_rooms_and_relinquishing },
     { "subs_remove_user drops the user's DMs and uncounts the rest", removing_a_users_subscriptions_drops_their_dms },
+    { "import_user keeps every column; a clash leaves the transaction", import_user_keeps_every_column_and_survives_a_clash },
+    { "import_sub/message keep counters; recount fixes the rooms", import_message_keeps_counters_and_recount_fixes_rooms },
     { NULL, NULL },
 };
