@@ -96,6 +96,28 @@ struct rcctl {
     struct client *client;      /* made by command_client() */
 };
 
+/* Set up ctx for a run: the tables and the flags' defaults. */
+void command_init(struct rcctl *ctx, const struct command *root,
+                  const struct global_flag *globals);
+
+/*
+ * Take the global flags out of argv[1..argc), wherever they are before a
+ * "--", apply them to ctx and put the other words in rest (in order; rest
+ * has room for argc + 1 pointers and ends with NULL). Values are borrowed
+ * from argv. Sets *version for --version. Returns 0 or EXIT_USAGE after
+ * saying why.
+ */
+int command_parse_globals(struct rcctl *ctx, int argc, char **argv,
+                          char **rest, int *nrest, int *version);
+
+/*
+ * One rcctl command line as main() gets it (argv[0] is the program):
+ * the global flags, then --version or command_run(). `__complete` takes
+ * its words unparsed. Returns the exit code. Used by main() and by the
+ * shell for each line.
+ */
+int command_main(struct rcctl *ctx, int argc, char **argv);
+
 /*
  * Run the command named by argv (the words after the global flags):
  * match each word (exact, else unique prefix; ambiguous or unknown is a
