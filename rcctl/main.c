@@ -144,6 +144,32 @@ static const struct command top_commands[] = {
                     "rcctl integration remove ci --yes",
     },
     {
+        .name = "shell",
+        .summary = "an interactive shell over these commands",
+        .run = shell_run,
+        .examples = "rcctl shell\n"
+                    "rcctl --profile prod shell\n"
+                    "# for scripts: no prompt; exit status of the last failure\n"
+                    "rcctl shell < commands.txt",
+        .help =
+            "Each line is a command line without the leading 'rcctl', split\n"
+            "into words as sh does (quotes, backslashes, $VAR and ~, but no\n"
+            "command substitution); global flags work on any line and add to\n"
+            "those given before 'shell'. Tab completes commands, options,\n"
+            "profiles and user and room names. A failing command prints its\n"
+            "error and the shell goes on; the prompt shows the profile and the\n"
+            "last non-zero exit status. Ctrl-C abandons the line; 'exit',\n"
+            "'quit' or Ctrl-D end the shell. Lines starting with '#' are\n"
+            "comments.\n"
+            "\n"
+            "History: $XDG_STATE_HOME/rcctl/history (else\n"
+            "~/.local/state/rcctl/history), mode 0600, the last 1000 lines;\n"
+            "lines starting with a space, and lines holding a secret-looking\n"
+            "flag (--password, --token, --code), are not recorded.\n"
+            "\n"
+            "Exit status: that of the last command that failed, else 0.",
+    },
+    {
         .name = "help",
         .synopsis = "[<command>...]",
         .summary = "show the help of a command",
