@@ -516,7 +516,9 @@ static int match_words(struct rcctl *ctx, int n, char **words)
 
 int command_help(struct rcctl *ctx, int argc, char **argv)
 {
-    if (match_words(ctx, argc - 1, argv + 1) < 0)
+    if (command_no_options(argc, argv, 0, -1))
+        return EXIT_USAGE;
+    if (match_words(ctx, argc - optind, argv + optind) < 0)
         return EXIT_USAGE;
     print_help(stdout, ctx);
     return EXIT_OK;
@@ -876,7 +878,7 @@ static const struct global_flag *global_named(const struct rcctl *ctx,
 static int names_kind(const char *name, size_t len)
 {
     static const struct { const char *word; int kind; } kinds[] = {
-        { "user", 'u' }, { "USER", 'u' }, { "username", 'u' },
+        { "user", 'u' }, { "USER", 'u' },
         { "channel", 'c' }, { "group", 'p' }, { "room", 'r' },
         { "team", 'r' }, { "parent", 'r' }, { "old", 'r' },
     };
