@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,26 +28,76 @@
 /* The run readline's completion callback works for (it takes no data). */
 static struct rcctl *completing;
 
-/* Set by SIGINT; readline's event hook abandons the line. */
-static volatile sig_atomic_t interrupted;
+/*
+ * SIGINT writes a byte here and read_line() polls for it next to stdin,
+ * so Ctrl-C abandons the line wherever readline is (the self-pipe trick:
+ * no race between a flag and a blocking read).
+ */
+static int sigint_pipe[2] = { -1, -1 };
 
 static void on_sigint(int sig)
 {
+    int saved = errno;
+
     (void)sig;
-    interrupted = 1;
+    if (write(sigint_pipe[1], "", 1) < 0) {
+        /* full: a Ctrl-C is pending already */
+    }
+    errno = saved;
 }
 
-/* Called by readline when a read was interrupted by a signal. */
-static int on_signal_event(void)
+static void drain_sigint(void)
 {
-    if (interrupted) {
-        interrupted = 0;
-        rl_replace_line("", 0);
-        rl_crlf();
-        rl_on_new_line();
-        rl_redisplay();
+    char junk[64];
+
+    while (read(sigint_pipe[0], junk, sizeof(junk)) > 0)
+        ;
+}
+
+/* readline's callback: the line, or NULL at end of input. */
+static char *got_line;
+static int got;
+
+static void on_line(char *line)
+{
+    got_line = line;
+    got = 1;
+    rl_callback_handler_remove();
+}
+
+/*
+ * Read a line with readline's callback interface. Returns it (caller
+ * frees), or NULL on Ctrl-D or a read error.
+ */
+static char *read_line(const char *prompt)
+{
+    struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 },
+                             { sigint_pipe[0], POLLIN, 0 } };
+
+    drain_sigint();   /* a Ctrl-C during the last command is spent */
+    got = 0;
+    got_line = NULL;
+    rl_callback_handler_install(prompt, on_line);
+    while (!got) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            rl_callback_handler_remove();
+            return NULL;
+        }
+        if (fds[1].revents & POLLIN) {
+            /* Ctrl-C: drop what was typed, a fresh prompt */
+            drain_sigint();
+            rl_replace_line("", 0);
+            rl_crlf();
+            rl_on_new_line();
+            rl_redisplay();
+            continue;
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+            rl_callback_read_char();
     }
-    return 0;
+    return got_line;
 }
 
 /*
@@ -311,6 +362,12 @@ int shell_run(struct rcctl *ctx, int argc, char **argv)
         ctx->in_shell = 0;
         return failed;
     }
+    if (pipe(sigint_pipe) < 0)
+        return errorf("cannot make a pipe: %s", strerror(errno));
+    for (int i = 0; i < 2; i++) {
+        fcntl(sigint_pipe[i], F_SETFL, O_NONBLOCK);
+        fcntl(sigint_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
     completing = ctx;
     rl_readline_name = "rcctl";
     rl_attempted_completion_function = complete_line;
@@ -318,21 +375,20 @@ int shell_run(struct rcctl *ctx, int argc, char **argv)
     /* whole words: "@alice", "--format=json" are one word to rcctl */
     rl_completer_word_break_characters = " \t";
     rl_catch_signals = 0;
-    rl_signal_event_hook = on_signal_event;
-    sa.sa_handler = on_sigint;   /* no SA_RESTART: readline sees EINTR */
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
     stifle_history(HISTORY_LINES);
     hist = history_open();
     for (;;) {
         make_prompt(ctx, last, &prompt);
-        line = readline(prompt.data);
+        line = read_line(prompt.data);
         if (!line) {
             fputc('\n', stdout);   /* Ctrl-D */
             break;
         }
         history_record(hist, line);
-        interrupted = 0;
         rc = run_line(ctx, &base, line);
         free(line);
         if (rc < 0)
@@ -344,6 +400,9 @@ int shell_run(struct rcctl *ctx, int argc, char **argv)
     if (hist)
         history_truncate_file(hist, HISTORY_LINES);
     sigaction(SIGINT, &old_sa, NULL);
+    close(sigint_pipe[0]);
+    close(sigint_pipe[1]);
+    sigint_pipe[0] = sigint_pipe[1] = -1;
     clear_history();
     free(hist);
     buf_release(&prompt);
