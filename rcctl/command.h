@@ -153,6 +153,9 @@ int shell_run(struct rcctl *ctx, int argc, char **argv);
 int command_help(struct rcctl *ctx, int argc, char **argv);
 int command_complete(struct rcctl *ctx, int argc, char **argv);
 
+/* The hidden `rcctl __man`: rcctl(1) in roff, from the tables. */
+int command_man(struct rcctl *ctx, int argc, char **argv);
+
 /*
  * The completions of words[n - 1] (may be "") after words[0..n-1) (the
  * words after "rcctl"), appended to *out one a line: commands at each

@@ -183,6 +183,12 @@ static const struct command top_commands[] = {
         .run = command_complete,
         .flags = CMD_HIDDEN,
     },
+    {
+        .name = "__man",
+        .summary = "print rcctl(1) in roff (make docs writes docs/rcctl.1)",
+        .run = command_man,
+        .flags = CMD_HIDDEN,
+    },
     { NULL },
 };
 
