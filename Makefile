@@ -13,7 +13,7 @@ RCD_PKGS := libbson-1.0 zlib
 DEBS     := build-essential pkg-config libev-dev libhttp-parser-dev \
             libjansson-dev libsqlite3-dev libssl-dev libcrypt-dev \
             libcurl4-openssl-dev libreadline-dev libbson-dev zlib1g-dev \
-            bats parallel jq curl python3 sqlite3
+            bats parallel jq curl python3 sqlite3 zsh fish groff man-db
 BENCH_DEBS := nginx-light wrk
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -48,7 +48,8 @@ RCD_LIBS   := -lev -lhttp_parser -lcrypt $(LDLIBS_ALL) \
               $(shell pkg-config --libs $(RCD_PKGS) 2>/dev/null) -lm
 RCTL_LIBS  := -lreadline $(LDLIBS_ALL) -lm
 
-.PHONY: all check test check-asan unit run deps bench-deps install clean fmt bench
+.PHONY: all check test check-asan unit run deps bench-deps install clean fmt bench \
+        docs
 
 all: $(BUILD)/rcd $(BUILD)/rcctl
 
@@ -137,6 +138,17 @@ install: all
 	if [ -f completions/rcctl.bash ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions && \
 	  install -m 644 completions/rcctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rcctl; fi
+	if [ -f completions/_rcctl ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions && \
+	  install -m 644 completions/_rcctl $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_rcctl; fi
+	if [ -f completions/rcctl.fish ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d && \
+	  install -m 644 completions/rcctl.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/rcctl.fish; fi
+
+# docs/rcctl.1 comes from the command table (tests/rcctl/docs.bats fails
+# when it is stale); docs/rcd.8 is written by hand.
+docs: $(BUILD)/rcctl
+	$(BUILD)/rcctl __man > docs/rcctl.1.tmp && mv docs/rcctl.1.tmp docs/rcctl.1
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')

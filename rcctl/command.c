@@ -6,6 +6,7 @@
 #include "command.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -13,13 +14,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../shared/buf.h"
+#include "../shared/crypto.h"
 #include "../shared/timeutil.h"
 #include "client.h"
+#include "prompt.h"
+
+#ifndef RCD_VERSION
+#define RCD_VERSION "dev"
+#endif
 
 #define MAX_ROWS 128   /* rows of one table after CMD_INLINE expansion */
+#define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_JOBS 4
+#define MAX_JOBS 64
 
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
@@ -118,6 +130,204 @@ int command_fail(const struct client_reply *r, const char *fmt, ...)
                    ? "; log in again with 'rcctl login'" : "");
     buf_release(&b);
     return r->err ? command_exit_code(r->err) : EXIT_FAILED;
+}
+
+/* ---- global flags ---- */
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Apply one global flag. Returns 0, or EXIT_USAGE after saying why. */
+static int apply_global(struct rcctl *ctx, const struct global_flag *g,
+                        const char *value, int *version)
+{
+    const char *n = g->name;
+    long v;
+
+    if (!strcmp(n, "profile")) {
+        ctx->profile_flag = value;
+    } else if (!strcmp(n, "url")) {
+        ctx->url_flag = value;
+    } else if (!strcmp(n, "format")) {
+        if (output_format_parse(value, &ctx->out.format) < 0)
+            return usage_errorf("unknown format '%s' (one of %s)", value,
+                                output_format_names);
+        ctx->format_given = 1;
+    } else if (!strcmp(n, "columns")) {
+        ctx->out.columns = value;
+    } else if (!strcmp(n, "list-columns")) {
+        ctx->out.list_columns = 1;
+    } else if (!strcmp(n, "no-header")) {
+        ctx->out.no_header = 1;
+    } else if (!strcmp(n, "csv-guard")) {
+        ctx->out.csv_guard = 1;
+    } else if (!strcmp(n, "verbose")) {
+        ctx->verbose++;
+    } else if (!strcmp(n, "quiet")) {
+        ctx->quiet = 1;
+    } else if (!strcmp(n, "timeout")) {
+        if (parse_long(value, 0, 86400, &v) < 0)
+            return usage_errorf("--timeout wants whole seconds from 0 to "
+                                "86400, not '%s'", value);
+        ctx->timeout_ms = v * 1000;
+    } else if (!strcmp(n, "insecure")) {
+        ctx->insecure = 1;
+    } else if (!strcmp(n, "ca-file")) {
+        ctx->ca_file = value;
+    } else if (!strcmp(n, "jobs")) {
+        if (parse_long(value, 1, MAX_JOBS, &v) < 0)
+            return usage_errorf("-j wants a number from 1 to %d, not '%s'",
+                                MAX_JOBS, value);
+        ctx->jobs = v;
+    } else if (!strcmp(n, "code")) {
+        ctx->code = value;
+    } else if (!strcmp(n, "code-file")) {
+        ctx->code_file = value;
+    } else if (!strcmp(n, "help")) {
+        ctx->help = 1;
+    } else if (!strcmp(n, "version")) {
+        *version = 1;
+    } else {
+        BUG("global flag '%s' not handled", n);
+    }
+    return 0;
+}
+
+static const struct global_flag *global_long(const struct rcctl *ctx,
+                                             const char *name, size_t len)
+{
+    for (const struct global_flag *g = ctx->globals; g->name; g++) {
+        if (strlen(g->name) == len && !strncmp(g->name, name, len))
+            return g;
+    }
+    return NULL;
+}
+
+static const struct global_flag *global_short(const struct rcctl *ctx,
+                                              char c)
+{
+    for (const struct global_flag *g = ctx->globals; g->name; g++) {
+        if (g->short_name == c)
+            return g;
+    }
+    return NULL;
+}
+
+int command_parse_globals(struct rcctl *ctx, int argc, char **argv,
+                         char **rest, int *nrest, int *version)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const struct global_flag *g;
+        int rc;
+
+        if (!strcmp(a, "--")) {
+            while (i < argc)
+                rest[(*nrest)++] = argv[i++];
+            break;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            const char *eq = strchr(a, '=');
+            const char *value = eq ? eq + 1 : NULL;
+
+            g = global_long(ctx, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+            if (!g) {
+                rest[(*nrest)++] = argv[i];
+                continue;
+            }
+            if (g->arg && !value) {
+                if (i + 1 >= argc)
+                    return usage_errorf("option '--%s' needs a value",
+                                        g->name);
+                value = argv[++i];
+            } else if (!g->arg && value) {
+                return usage_errorf("option '--%s' takes no value", g->name);
+            }
+            rc = apply_global(ctx, g, value, version);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (a[0] == '-' && a[1]) {
+            /* -o FMT, -oFMT, -j N, or a bundle of -v -q -h; other short
+             * options belong to the command. */
+            size_t j;
+
+            g = global_short(ctx, a[1]);
+            if (g && g->arg) {
+                const char *value = a[2] ? a + 2 : NULL;
+
+                if (!value) {
+                    if (i + 1 >= argc)
+                        return usage_errorf("option '-%c' needs a value",
+                                            a[1]);
+                    value = argv[++i];
+                }
+                rc = apply_global(ctx, g, value, version);
+                if (rc)
+                    return rc;
+                continue;
+            }
+            for (j = 1; a[j]; j++) {
+                g = global_short(ctx, a[j]);
+                if (!g || g->arg)
+                    break;
+            }
+            if (a[j]) {
+                rest[(*nrest)++] = argv[i];
+                continue;
+            }
+            for (j = 1; a[j]; j++) {
+                rc = apply_global(ctx, global_short(ctx, a[j]), NULL, version);
+                if (rc)
+                    return rc;
+            }
+            continue;
+        }
+        rest[(*nrest)++] = argv[i];
+    }
+    rest[*nrest] = NULL;
+    return 0;
+}
+
+void command_init(struct rcctl *ctx, const struct command *root,
+                  const struct global_flag *globals)
+{
+    ctx->root = root;
+    ctx->globals = globals;
+    ctx->timeout_ms = DEFAULT_TIMEOUT_S * 1000L;
+    ctx->jobs = DEFAULT_JOBS;
+}
+
+int command_main(struct rcctl *ctx, int argc, char **argv)
+{
+    char **rest;
+    int nrest = 0, version = 0, rc;
+
+    if (argc > 1 && !strcmp(argv[1], "__complete"))
+        return command_run(ctx, argc - 1, argv + 1);   /* words, not flags */
+    rest = xcalloc((size_t)argc + 1, sizeof(*rest));
+    rc = command_parse_globals(ctx, argc, argv, rest, &nrest, &version);
+    if (rc) {
+        fputs("Run 'rcctl --help' for the global flags.\n", stderr);
+    } else if (version) {
+        printf("rcctl %s\n", RCD_VERSION);
+        rc = fflush(stdout) ? EXIT_FAILED : EXIT_OK;
+    } else {
+        rc = command_run(ctx, nrest, rest);
+    }
+    free(rest);
+    return rc;
 }
 
 /* A table's rows with CMD_INLINE rows replaced by theirs. */
@@ -306,7 +516,9 @@ static int match_words(struct rcctl *ctx, int n, char **words)
 
 int command_help(struct rcctl *ctx, int argc, char **argv)
 {
-    if (match_words(ctx, argc - 1, argv + 1) < 0)
+    if (command_no_options(argc, argv, 0, -1))
+        return EXIT_USAGE;
+    if (match_words(ctx, argc - optind, argv + optind) < 0)
         return EXIT_USAGE;
     print_help(stdout, ctx);
     return EXIT_OK;
@@ -419,13 +631,12 @@ struct client *command_new_client(const struct rcctl *ctx, const char *url,
 int command_client(struct rcctl *ctx, struct client **out)
 {
     const struct session *s = &ctx->session;
+    struct buf key = BUF_INIT;
     unsigned flags = ctx->path[ctx->depth - 1]->flags;
     const char *env_profile = getenv("RCCTL_PROFILE");
     int rc;
 
-    *out = ctx->client;
-    if (ctx->client)
-        return 0;
+    *out = NULL;
     rc = command_session(ctx);
     if (rc)
         return rc;
@@ -448,9 +659,21 @@ int command_client(struct rcctl *ctx, struct client **out)
                "'rcctl login --url URL'");
         return EXIT_USAGE;
     }
-    ctx->client = command_new_client(ctx, ctx->session.url,
-                                     ctx->session.user_id,
-                                     ctx->session.token);
+    /* the shell's lines share a client while nothing about it changes */
+    buf_addf(&key, "%s\n%s\n%s\n%ld %d %d %d\n%s\n%s\n%s", s->url,
+             s->user_id ? s->user_id : "", s->token ? s->token : "",
+             ctx->timeout_ms, ctx->insecure, ctx->verbose, ctx->quiet,
+             ctx->ca_file ? ctx->ca_file : "", ctx->code ? ctx->code : "",
+             ctx->code_file ? ctx->code_file : "");
+    if (!ctx->client || !ctx->client_key ||
+        strcmp(ctx->client_key, key.data)) {
+        client_free(ctx->client);
+        prompt_free(ctx->client_key);
+        ctx->client = command_new_client(ctx, s->url, s->user_id, s->token);
+        ctx->client_key = buf_detach(&key, NULL);
+    }
+    memset(key.data, 0, key.len);
+    buf_release(&key);
     *out = ctx->client;
     return 0;
 }
@@ -469,64 +692,173 @@ int command_output_end(struct output *o)
     return EXIT_OK;
 }
 
-void command_release(struct rcctl *ctx)
+void command_reset(struct rcctl *ctx)
 {
-    client_free(ctx->client);
-    ctx->client = NULL;
     session_release(&ctx->session);
     config_release(&ctx->config);
     ctx->config_loaded = ctx->session_loaded = 0;
 }
 
-/* Completion: print each candidate that starts with prefix. */
-static void complete_rows(const struct command *table, const char *prefix)
+void command_release(struct rcctl *ctx)
 {
-    const struct command *rows[MAX_ROWS];
-    size_t n = rows_of(table, rows, 0), len = strlen(prefix);
+    client_free(ctx->client);
+    ctx->client = NULL;
+    prompt_free(ctx->client_key);
+    ctx->client_key = NULL;
+    command_reset(ctx);
+}
 
-    for (size_t i = 0; i < n; i++) {
-        if (!(rows[i]->flags & CMD_HIDDEN) &&
-            !strncmp(rows[i]->name, prefix, len))
-            printf("%s\n", rows[i]->name);
+int command_stderr_off(void)
+{
+    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
+
+    fflush(stderr);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
+    if (null >= 0)
+        close(null);
+    return saved;
+}
+
+void command_stderr_on(int saved)
+{
+    fflush(stderr);
+    if (saved >= 0) {
+        dup2(saved, STDERR_FILENO);
+        close(saved);
     }
 }
 
-static void complete_profiles(struct rcctl *ctx, const char *prefix)
+/* ---- completion ---- */
+
+#define NAMES_CACHE_S 60          /* user and room names kept this long */
+#define NAMES_TIMEOUT_MS 2000     /* completion must not hang on a server */
+#define NAMES_MAX 5000            /* names fetched at most */
+
+int synopsis_option(const char **p, struct synopsis_opt *o)
+{
+    const char *s = *p;
+
+    while (s && (s = strstr(s, "--"))) {
+        size_t n = strspn(s + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+        const char *after = s + 2 + n;
+
+        if (!n || (s > *p && s[-1] != ' ' && s[-1] != '[' && s[-1] != '(' &&
+                   s[-1] != '|')) {
+            s += 2 + n;
+            continue;
+        }
+        o->name = s + 2;
+        o->len = n;
+        o->value = NULL;
+        o->value_len = 0;
+        if ((*after == ' ' || *after == '=') && after[1] &&
+            !strchr("[(|<-", after[1])) {
+            o->value = after + 1;
+            o->value_len = strcspn(o->value, " ]|)");
+        }
+        *p = after;
+        return 1;
+    }
+    *p = NULL;
+    return 0;
+}
+
+/* The value placeholder of row's option word ("--name" or "--name=..."):
+ * 1 and *o filled when the row has it, else 0. */
+static int row_option(const struct command *row, const char *word,
+                      struct synopsis_opt *o)
+{
+    const char *p = row->synopsis;
+    size_t len = strcspn(word + 2, "=");
+
+    while (synopsis_option(&p, o)) {
+        if (o->len == len && !strncmp(o->name, word + 2, len))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The name of the index-th positional argument in row's synopsis ("user"
+ * for "<user>"), a "<x>..." counting for all from it on; NULL when none.
+ * Sets *len.
+ */
+static const char *synopsis_positional(const struct command *row, long index,
+                                       size_t *len)
+{
+    const char *p = row->synopsis;
+
+    while (p && (p = strchr(p, '<'))) {
+        size_t n = strcspn(p + 1, ">");
+
+        if (!p[1 + n])
+            break;
+        if (!index-- || !strncmp(p + 2 + n, "...", 3)) {
+            *len = n;
+            return p + 1;
+        }
+        p += 2 + n;
+    }
+    return NULL;
+}
+
+static void add_candidate(struct buf *out, const char *s, size_t n,
+                          const char *prefix)
+{
+    size_t plen = strlen(prefix);
+
+    if (n >= plen && !strncmp(s, prefix, plen)) {
+        buf_add(out, s, n);
+        buf_addc(out, '\n');
+    }
+}
+
+static void complete_rows(const struct command *table, const char *prefix,
+                          struct buf *out)
+{
+    const struct command *rows[MAX_ROWS];
+    size_t n = rows_of(table, rows, 0);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!(rows[i]->flags & CMD_HIDDEN))
+            add_candidate(out, rows[i]->name, strlen(rows[i]->name), prefix);
+    }
+}
+
+static void complete_profiles(struct rcctl *ctx, const char *prefix,
+                              struct buf *out)
 {
     const char **names;
     size_t n;
 
-    if (!ctx->config_loaded && command_config(ctx))
+    if (command_config(ctx))
         return;
     n = config_profiles(&ctx->config, &names);
-    for (size_t i = 0; i < n; i++) {
-        if (!strncmp(names[i], prefix, strlen(prefix)))
-            printf("%s\n", names[i]);
-    }
+    for (size_t i = 0; i < n; i++)
+        add_candidate(out, names[i], strlen(names[i]), prefix);
     free(names);
 }
 
-/* Global flags, then the "--flag" words of the row's synopsis. */
+/* Global flags, then the row's own options (from its synopsis). */
 static void complete_flags(const struct rcctl *ctx, const struct command *row,
-                           const char *prefix)
+                           const char *prefix, struct buf *out)
 {
-    size_t len = strlen(prefix);
     const char *p = row->synopsis;
+    struct synopsis_opt o;
+    struct buf b = BUF_INIT;
 
     for (const struct global_flag *g = ctx->globals; g->name; g++) {
-        size_t n = strlen(g->name) + 2;
-
-        if (len <= n && !strncmp("--", prefix, len < 2 ? len : 2) &&
-            (len <= 2 || !strncmp(g->name, prefix + 2, len - 2)))
-            printf("--%s\n", g->name);
+        buf_reset(&b);
+        buf_addf(&b, "--%s", g->name);
+        add_candidate(out, b.data, b.len, prefix);
     }
-    while (p && (p = strstr(p, "--"))) {
-        size_t n = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
-
-        if (n > 2 && n >= len && !strncmp(p, prefix, len))
-            printf("%.*s\n", (int)n, p);
-        p += n;
+    while (synopsis_option(&p, &o)) {
+        buf_reset(&b);
+        buf_addf(&b, "--%.*s", (int)o.len, o.name);
+        add_candidate(out, b.data, b.len, prefix);
     }
+    buf_release(&b);
 }
 
 static const struct global_flag *global_named(const struct rcctl *ctx,
@@ -541,52 +873,441 @@ static const struct global_flag *global_named(const struct rcctl *ctx,
     return NULL;
 }
 
-int command_complete(struct rcctl *ctx, int argc, char **argv)
+/* Which names a placeholder ("user", "USER", "channel") stands for:
+ * 'u' users, 'c' public channels, 'p' private groups, 'r' any room, or 0. */
+static int names_kind(const char *name, size_t len)
+{
+    static const struct { const char *word; int kind; } kinds[] = {
+        { "user", 'u' }, { "USER", 'u' },
+        { "channel", 'c' }, { "group", 'p' }, { "room", 'r' },
+        { "team", 'r' }, { "parent", 'r' }, { "old", 'r' },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+        if (strlen(kinds[i].word) == len && !strncmp(kinds[i].word, name, len))
+            return kinds[i].kind;
+    }
+    return 0;
+}
+
+/* users.list's usernames, one a line, for the cache. */
+static int collect_username(const json_t *item, void *data)
+{
+    struct buf *b = data;
+    const char *name = json_string_value(json_object_get(item, "username"));
+
+    if (name && !strchr(name, '\n')) {
+        buf_adds(b, name);
+        buf_addc(b, '\n');
+    }
+    return b->len > NAMES_MAX * 64;
+}
+
+/*
+ * Fetch the names for the cache: users ("name\n" each) or rooms ("t name\n"
+ * each, t the room type) of the session. Silent; an empty text on failure.
+ */
+static void fetch_names(const struct rcctl *ctx, int users, struct buf *out)
+{
+    struct client_opts o = { 0 };
+    struct client_reply r = CLIENT_REPLY_INIT;
+    struct client *c;
+    size_t i;
+    json_t *room;
+
+    o.url = ctx->session.url;
+    o.user_id = ctx->session.user_id;
+    o.token = ctx->session.token;
+    o.timeout_ms = NAMES_TIMEOUT_MS;
+    o.insecure = ctx->insecure;
+    o.ca_file = ctx->ca_file;
+    o.quiet = 1;
+    o.max_tries = 1;
+    c = client_new(&o);
+    if (users) {
+        /* fields={"username":1}: only what completion needs */
+        if (client_pages(c, "/api/v1/users.list?fields=%7B%22username%22"
+                            "%3A1%7D", "users", collect_username, out, &r,
+                         NULL, NULL))
+            buf_reset(out);
+    } else if (!client_get(c, "/api/v1/rooms.get", &r)) {
+        json_array_foreach(json_object_get(r.json, "update"), i, room) {
+            const char *name = json_string_value(json_object_get(room, "name"));
+            const char *t = json_string_value(json_object_get(room, "t"));
+
+            if (name && t && *t && !strchr(name, '\n'))
+                buf_addf(out, "%c %s\n", *t, name);
+        }
+    }
+    client_reply_release(&r);
+    client_free(c);
+}
+
+/*
+ * The user or room names of the session, from the cache in
+ * $XDG_CACHE_HOME/rcctl/ when younger than NAMES_CACHE_S, else fetched
+ * and cached (0600, written through a temporary file and rename()).
+ */
+static void load_names(struct rcctl *ctx, int users, struct buf *out)
+{
+    char *dir = config_xdg_dir("XDG_CACHE_HOME", ".cache");
+    char key[SHA256_HEX_LEN + 1];
+    struct buf id = BUF_INIT, path = BUF_INIT, tmp = BUF_INIT, why = BUF_INIT;
+    struct stat st;
+    FILE *fp;
+    int fd;
+
+    buf_addf(&id, "%s\n%s\n%s", ctx->session.url, ctx->session.user_id,
+             users ? "users" : "rooms");
+    sha256_hex(id.data, id.len, key);
+    buf_addf(&path, "%s/names-%.16s", dir, key);
+    if (!stat(path.data, &st) && time(NULL) - st.st_mtime < NAMES_CACHE_S &&
+        time(NULL) >= st.st_mtime && (fp = fopen(path.data, "r"))) {
+        char chunk[4096];
+        size_t n;
+
+        while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+            buf_add(out, chunk, n);
+        fclose(fp);
+        goto out;
+    }
+    fetch_names(ctx, users, out);
+    if (!out->len || config_mkdirs(dir, &why) < 0)
+        goto out;
+    buf_addf(&tmp, "%s.XXXXXX", path.data);
+    fd = mkstemp(tmp.data);   /* mode 0600 */
+    if (fd < 0)
+        goto out;
+    if (write(fd, out->data, out->len) != (ssize_t)out->len ||
+        close(fd) < 0 || rename(tmp.data, path.data) < 0)
+        unlink(tmp.data);
+out:
+    free(dir);
+    buf_release(&id);
+    buf_release(&path);
+    buf_release(&tmp);
+    buf_release(&why);
+}
+
+/* kind: see names_kind(). Only with a logged-in session. */
+static void complete_names(struct rcctl *ctx, int kind, const char *prefix,
+                           struct buf *out)
+{
+    struct buf names = BUF_INIT;
+    const char *p, *word = prefix;
+
+    if (command_session(ctx) || !ctx->session.url ||
+        !ctx->session.user_id || !ctx->session.token)
+        return;
+    /* "#general" and "@alice" name rooms and users too */
+    if ((kind == 'u' && *word == '@') || (kind != 'u' && *word == '#'))
+        word++;
+    load_names(ctx, kind == 'u', &names);
+    for (p = names.data; *p; ) {
+        size_t n = strcspn(p, "\n");
+
+        if (kind == 'u')
+            add_candidate(out, p, n, word);
+        else if (n > 2 && (kind == 'r' ? *p != 'd' : *p == kind))
+            add_candidate(out, p + 2, n - 2, word);
+        p += n + (p[n] == '\n');
+    }
+    buf_release(&names);
+}
+
+/* As command_candidates(), with stderr already silenced. */
+static void candidates(struct rcctl *ctx, int n, char **words,
+                       struct buf *out)
 {
     const struct command *row = ctx->root;
-    const char *last = argc > 1 ? argv[argc - 1] : "";
-    const struct global_flag *before = NULL;
+    const char *last = n > 0 ? words[n - 1] : "";
+    const struct global_flag *g;
+    struct synopsis_opt o;
+    size_t len;
+    long npos = 0;
+    int i, ended = 0;
 
-    for (int i = 1; i < argc - 1; i++) {
-        const char *w = argv[i];
-        const struct global_flag *g = global_named(ctx, w);
+    for (i = 0; i < n - 1; i++) {
+        const char *w = words[i];
         struct buf cands = BUF_INIT;
 
-        if (g) {
+        if (!ended && (g = global_named(ctx, w))) {
             i += g->arg != NULL;   /* skip its value */
             continue;
         }
-        if (w[0] == '-' || !row->sub)
+        if (!ended && !strcmp(w, "--") && !row->sub) {
+            ended = 1;
             continue;
+        }
+        if (!ended && w[0] == '-' && w[1]) {
+            /* a row option with its value in the next word */
+            if (!row->sub && w[1] == '-' && !strchr(w, '=') &&
+                row_option(row, w, &o) && o.value)
+                i++;
+            continue;
+        }
+        if (!row->sub) {
+            npos++;
+            continue;
+        }
         row = find_row(row->sub, w, &cands);
         buf_release(&cands);
         if (!row)
-            return EXIT_OK;
+            return;
     }
-    if (argc > 2)
-        before = global_named(ctx, argv[argc - 2]);
-    if (before && before->arg) {
-        if (!strcmp(before->name, "format")) {
+    if (n > 1 && !ended && (g = global_named(ctx, words[n - 2])) && g->arg) {
+        if (!strcmp(g->name, "format")) {
             const char *p = output_format_names;
 
             while (*p) {
-                size_t n = strcspn(p, ",");
+                size_t k = strcspn(p, ",");
 
-                if (!strncmp(p, last, strlen(last)) && strlen(last) <= n)
-                    printf("%.*s\n", (int)n, p);
-                p += n + (p[n] == ',');
+                add_candidate(out, p, k, last);
+                p += k + (p[k] == ',');
             }
-        } else if (!strcmp(before->name, "profile")) {
-            complete_profiles(ctx, last);
+        } else if (!strcmp(g->name, "profile")) {
+            complete_profiles(ctx, last, out);
         }
-        return EXIT_OK;
+        return;
     }
-    if (last[0] == '-')
-        complete_flags(ctx, row, last);
+    if (n > 1 && !ended && !row->sub && !strncmp(words[n - 2], "--", 2) &&
+        !strchr(words[n - 2], '=') && row_option(row, words[n - 2], &o) &&
+        o.value) {
+        int kind = names_kind(o.value, o.value_len);
+
+        if (kind)
+            complete_names(ctx, kind, last, out);
+        return;
+    }
+    if (!ended && last[0] == '-')
+        complete_flags(ctx, row, last, out);
     else if (row->sub)
-        complete_rows(row->sub, last);
+        complete_rows(row->sub, last, out);
     else if (row->flags & CMD_ARG_PROFILE)
-        complete_profiles(ctx, last);
+        complete_profiles(ctx, last, out);
+    else {
+        const char *name = synopsis_positional(row, npos, &len);
+        int kind = name ? names_kind(name, len) : 0;
+
+        if (kind)
+            complete_names(ctx, kind, last, out);
+    }
+}
+
+void command_candidates(struct rcctl *ctx, int n, char **words,
+                        struct buf *out)
+{
+    /* completion never prints errors: config warnings, a dead server */
+    int saved = command_stderr_off();
+
+    candidates(ctx, n, words, out);
+    command_stderr_on(saved);
+}
+
+int command_complete(struct rcctl *ctx, int argc, char **argv)
+{
+    struct buf out = BUF_INIT;
+
+    command_candidates(ctx, argc - 1, argv + 1, &out);
+    fputs(out.data, stdout);
+    buf_release(&out);
+    return EXIT_OK;
+}
+
+/* ---- the man page ---- */
+
+/* text for roff: backslashes doubled, a leading '.' or '\'' guarded. */
+static void man_text(const char *text, size_t n)
+{
+    int bol = 1;
+
+    for (size_t i = 0; i < n && text[i]; i++) {
+        char c = text[i];
+
+        if (bol && (c == '.' || c == '\''))
+            fputs("\\&", stdout);
+        if (c == '\\')
+            fputs("\\e", stdout);
+        else if (c == '-')
+            fputs("\\-", stdout);
+        else
+            putchar(c);
+        bol = c == '\n';
+    }
+}
+
+static void man_str(const char *text)
+{
+    man_text(text, strlen(text));
+}
+
+/* A block of preformatted lines (examples, option tables), indented. */
+static void man_block(const char *text)
+{
+    size_t n = strlen(text);
+
+    fputs(".RS 4\n.nf\n", stdout);
+    man_text(text, n);
+    if (n && text[n - 1] != '\n')
+        putchar('\n');
+    fputs(".fi\n.RE\n", stdout);
+}
+
+static const struct { int code; const char *meaning; } exit_codes[] = {
+    { EXIT_OK, "success" },
+    { EXIT_FAILED, "failed, for a reason not below" },
+    { EXIT_USAGE, "usage error: bad flags or arguments (the usage is printed)" },
+    { EXIT_PARTIAL, "partial failure: some items done, some failed" },
+    { EXIT_NOT_FOUND, "the named thing does not exist" },
+    { EXIT_AUTH, "not authenticated or not allowed (HTTP 401 or 403)" },
+    { EXIT_CONFLICT, "conflict: it exists already, or is in the way" },
+    { EXIT_UNREACHABLE, "server unreachable, 5xx, or retries exhausted" },
+};
+
+/* Every visible command under row, depth first. */
+static void man_commands(struct rcctl *ctx, const struct command *row)
+{
+    const struct command *rows[MAX_ROWS];
+    struct buf words = BUF_INIT;
+    size_t n;
+
+    if (ctx->depth > 1 && !(row->flags & CMD_HIDDEN)) {
+        add_words(&words, ctx);
+        printf(".SS \"%s\"\n", words.data);
+        if (row->sub) {
+            man_str(row->summary ? row->summary : "");
+            putchar('\n');
+        } else {
+            printf(".B %s\n", words.data);
+            if (row->synopsis) {
+                man_str(row->synopsis);
+                putchar('\n');
+            }
+            fputs(".PP\n", stdout);
+            man_str(row->summary ? row->summary : "");
+            fputs(".\n", stdout);
+        }
+        if (row->examples) {
+            fputs(".PP\nExamples:\n", stdout);
+            man_block(row->examples);
+        }
+        if (row->help && ctx->depth > 1) {
+            fputs(".PP\n", stdout);
+            man_block(row->help);
+        }
+        if (row->columns) {
+            fputs(".PP\nDefault columns: ", stdout);
+            man_str(row->columns);
+            fputs(".\n", stdout);
+        }
+    }
+    buf_release(&words);
+    if (!row->sub || (row->flags & CMD_HIDDEN))
+        return;
+    n = rows_of(row->sub, rows, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i]->flags & CMD_HIDDEN)
+            continue;
+        if (ctx->depth >= ARRAY_SIZE(ctx->path))
+            BUG("command tables nested too deep");
+        ctx->path[ctx->depth++] = rows[i];
+        man_commands(ctx, rows[i]);
+        ctx->depth--;
+    }
+}
+
+int command_man(struct rcctl *ctx, int argc, char **argv)
+{
+    const struct command *root = ctx->root;
+    int rc = command_no_options(argc, argv, 0, 0);
+
+    if (rc)
+        return rc;
+    printf(".\\\" generated by 'rcctl __man' from rcctl's command table; "
+           "do not edit\n"
+           ".TH RCCTL 1 \"\" \"rcctl %s\" \"User Commands\"\n"
+           ".SH NAME\nrcctl \\- ", RCD_VERSION);
+    man_str(root->summary);
+    fputs("\n.SH SYNOPSIS\n.B rcctl\n"
+          "[\\fIglobal flags\\fR] \\fIcommand\\fR [\\fIargs\\fR]\n"
+          ".br\n.B rcctl shell\n"
+          ".SH DESCRIPTION\n"
+          ".B rcctl\n"
+          "talks Rocket.Chat's REST API, to Rocket.Chat itself or to\n"
+          ".BR rcd (8).\n"
+          "Log in once with\n.BR \"rcctl login\" ;\n"
+          "the token is kept in a profile, one per server.\n"
+          "Data goes to stdout (a table on a terminal, tab-separated values\n"
+          "in a pipe, or what \\fB\\-\\-format\\fR asks for), everything else\n"
+          "to stderr.\n"
+          "Commands that change things take many targets and \\fB\\-\\-from\n"
+          "FILE\\fR, have \\fB\\-\\-dry\\-run\\fR, skip what is already as\n"
+          "wanted, and report changed, unchanged and failed counts.\n"
+          "Destructive ones ask first on a terminal and want \\fB\\-\\-yes\\fR\n"
+          "without one.\n"
+          "Secrets (passwords, tokens, webhook URLs) are never taken from the\n"
+          "command line.\n"
+          ".PP\n"
+          "A word may be any unique prefix of a command, as in\n"
+          ".BR \"rcctl us inf alice\" .\n"
+          "Every command has \\fB\\-\\-help\\fR, examples first.\n"
+          ".SH GLOBAL OPTIONS\n"
+          "These work before or after the command words.\n", stdout);
+    for (const struct global_flag *g = ctx->globals; g->name; g++) {
+        fputs(".TP\n", stdout);
+        if (g->short_name)
+            printf("\\fB\\-%c\\fR, ", g->short_name);
+        fputs("\\fB\\-\\-", stdout);
+        man_str(g->name);
+        fputs("\\fR", stdout);
+        if (g->arg) {
+            fputs(" \\fI", stdout);
+            man_str(g->arg);
+            fputs("\\fR", stdout);
+        }
+        putchar('\n');
+        man_str(g->help);
+        putchar('\n');
+    }
+    fputs(".SH COMMANDS\n", stdout);
+    ctx->path[0] = root;
+    ctx->depth = 1;
+    man_commands(ctx, root);
+    fputs(".SH EXIT STATUS\n", stdout);
+    for (size_t i = 0; i < ARRAY_SIZE(exit_codes); i++) {
+        printf(".TP\n.B %d\n", exit_codes[i].code);
+        man_str(exit_codes[i].meaning);
+        putchar('\n');
+    }
+    fputs(".SH ENVIRONMENT\n"
+          ".TP\n.B RCCTL_URL\nthe server, instead of the profile's\n"
+          ".TP\n.BR RCCTL_USER_ID \", \" RCCTL_TOKEN\n"
+          "credentials, instead of the profile's\n"
+          ".TP\n.B RCCTL_TOKEN_FILE\nthe token is the first line of this file\n"
+          ".TP\n.B RCCTL_PROFILE\nthe profile to use\n"
+          ".TP\n.B RCCTL_WEBHOOK_URL\nthe incoming-webhook URL for "
+          "\\fBrcctl hook post\\fR\n"
+          ".TP\n.BR XDG_CONFIG_HOME \", \" XDG_STATE_HOME \", \" "
+          "XDG_CACHE_HOME\nwhere the files below live\n"
+          ".TP\n.BR HTTPS_PROXY \", \" NO_PROXY \", \" SSL_CERT_FILE\n"
+          "honoured by libcurl\n"
+          ".TP\n.BR NO_COLOR \", \" PAGER\nhonoured\n"
+          ".PP\nA flag beats the environment, which beats the profile.\n"
+          ".SH FILES\n"
+          ".TP\n.I $XDG_CONFIG_HOME/rcctl/config\n"
+          "profiles and tokens (else \\fI~/.config/rcctl/config\\fR); mode 0600\n"
+          "in a 0700 folder, with a warning when looser\n"
+          ".TP\n.I $XDG_STATE_HOME/rcctl/\n"
+          "state (else \\fI~/.local/state/rcctl/\\fR): \\fIexports/\\fR "
+          "(export checkpoints),\n\\fIjournal\\fR (the changes rcctl made), "
+          "\\fIhistory\\fR (the shell's, 0600)\n"
+          ".TP\n.I $XDG_CACHE_HOME/rcctl/\n"
+          "user and room names for completion, kept 60 seconds (else\n"
+          "\\fI~/.cache/rcctl/\\fR)\n"
+          ".SH EXAMPLES\n", stdout);
+    man_block(root->examples);
+    fputs(".SH SEE ALSO\n.BR rcd (8),\n.BR bash (1),\n.BR zsh (1),\n"
+          ".BR fish (1)\n", stdout);
     return EXIT_OK;
 }
 

@@ -94,7 +94,32 @@ struct rcctl {
     struct session session;     /* resolved by command_session() */
     int session_loaded;
     struct client *client;      /* made by command_client() */
+    char *client_key;           /* what client was made with (holds the
+                                   token); owned */
+    int in_shell;               /* running lines of `rcctl shell` */
 };
+
+/* Set up ctx for a run: the tables and the flags' defaults. */
+void command_init(struct rcctl *ctx, const struct command *root,
+                  const struct global_flag *globals);
+
+/*
+ * Take the global flags out of argv[1..argc), wherever they are before a
+ * "--", apply them to ctx and put the other words in rest (in order; rest
+ * has room for argc + 1 pointers and ends with NULL). Values are borrowed
+ * from argv. Sets *version for --version. Returns 0 or EXIT_USAGE after
+ * saying why.
+ */
+int command_parse_globals(struct rcctl *ctx, int argc, char **argv,
+                          char **rest, int *nrest, int *version);
+
+/*
+ * One rcctl command line as main() gets it (argv[0] is the program):
+ * the global flags, then --version or command_run(). `__complete` takes
+ * its words unparsed. Returns the exit code. Used by main() and by the
+ * shell for each line.
+ */
+int command_main(struct rcctl *ctx, int argc, char **argv);
 
 /*
  * Run the command named by argv (the words after the global flags):
@@ -108,9 +133,58 @@ int command_run(struct rcctl *ctx, int argc, char **argv);
 /* Free what command_run() and the helpers below left in ctx. */
 void command_release(struct rcctl *ctx);
 
+/*
+ * Between two command lines of one process (the shell): forget the
+ * config and session, so the next line loads them afresh (a login or
+ * `profile use` in between counts), but keep the client: command_client()
+ * reuses it, and so its connection, when the next line's server,
+ * credentials and flags are the same.
+ */
+void command_reset(struct rcctl *ctx);
+
+/* Send stderr to /dev/null until command_stderr_on(the return value). */
+int command_stderr_off(void);
+void command_stderr_on(int saved);
+
+/* `rcctl shell`: the interactive shell over the tables (shell.c). */
+int shell_run(struct rcctl *ctx, int argc, char **argv);
+
 /* `rcctl help [WORDS...]` and the hidden `rcctl __complete WORDS...`. */
 int command_help(struct rcctl *ctx, int argc, char **argv);
 int command_complete(struct rcctl *ctx, int argc, char **argv);
+
+/* The hidden `rcctl __man`: rcctl(1) in roff, from the tables. */
+int command_man(struct rcctl *ctx, int argc, char **argv);
+
+/*
+ * The completions of words[n - 1] (may be "") after words[0..n-1) (the
+ * words after "rcctl"), appended to *out one a line: commands at each
+ * depth, global flags and the command's options, --format values,
+ * profile names, and the names of users and rooms where the synopsis
+ * wants one (<user>, <room>, <channel>, <group>, <team>, --user USER),
+ * fetched with the session's token and cached for 60 s in
+ * $XDG_CACHE_HOME/rcctl/ (0600). Never prints anything and waits for a
+ * server at most a few seconds. `__complete` prints it; the shell's tab
+ * completion calls it in process.
+ */
+void command_candidates(struct rcctl *ctx, int n, char **words,
+                        struct buf *out);
+
+/*
+ * The options a row declares in its synopsis ("[--role ROLE]...", "--id",
+ * "--status online|away"): call with *p = row->synopsis until it returns
+ * 0. Each call fills *o with the next "--name" (not NUL-terminated; o->len
+ * bytes) and its value placeholder (NULL when it takes none): a word after
+ * the name, unless that starts with one of "[(|<-". Completion, the man
+ * page and tests/rcctl/complete.bats rely on this reading.
+ */
+struct synopsis_opt {
+    const char *name;       /* after "--"; borrowed from the synopsis */
+    size_t len;
+    const char *value;      /* "ROLE", or NULL */
+    size_t value_len;
+};
+int synopsis_option(const char **p, struct synopsis_opt *o);
 
 /* Print "rcctl: error: ..." on stderr; errorf returns EXIT_FAILED and
  * usage_errorf EXIT_USAGE (so command_run() adds the usage). */

@@ -317,8 +317,19 @@ out:
     return rc;
 }
 
-/* mkdir -p with mode 0700 for every folder it creates. */
-static int make_dirs(const char *dir, struct buf *why)
+char *config_xdg_dir(const char *env, const char *fallback)
+{
+    const char *xdg = getenv(env), *home = getenv("HOME");
+    struct buf b = BUF_INIT;
+
+    if (xdg && xdg[0] == '/')
+        buf_addf(&b, "%s/rcctl", xdg);
+    else
+        buf_addf(&b, "%s/%s/rcctl", home ? home : ".", fallback);
+    return buf_detach(&b, NULL);
+}
+
+int config_mkdirs(const char *dir, struct buf *why)
 {
     char *tmp = xstrdup(dir);
     int rc = 0;
@@ -373,7 +384,7 @@ enum err config_save(const struct config *cfg, struct buf *why)
     int fd = -1;
 
     config_text(cfg, &text);
-    if (make_dirs(dir, why) < 0)
+    if (config_mkdirs(dir, why) < 0)
         goto out;
     buf_addf(&tmp, "%s/.config.XXXXXX", dir);
     fd = mkstemp(tmp.data);   /* creates the file 0600 */

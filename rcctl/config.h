@@ -40,6 +40,16 @@ struct config {
 char *config_path(void);
 
 /*
+ * rcctl's folder under an XDG base: $env/rcctl when env holds an
+ * absolute path, else $HOME/fallback/rcctl; e.g. ("XDG_STATE_HOME",
+ * ".local/state"). Caller frees.
+ */
+char *config_xdg_dir(const char *env, const char *fallback);
+
+/* mkdir -p, mode 0700 for every folder made. 0, or -1 with why filled. */
+int config_mkdirs(const char *dir, struct buf *why);
+
+/*
  * Read the config file at path (NULL: config_path()) into *cfg. A missing
  * file is an empty config. Prints "rcctl: warning: ..." on stderr when the
  * file or its folder is open to group or others. Returns ERR_OK, or

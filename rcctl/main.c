@@ -1,25 +1,12 @@
 /*
  * rcctl: administer Rocket.Chat-compatible servers from the shell. This
  * file holds the global flags, the top-level command table and the exit
- * status; everything else is in command.c and cmd/.
+ * status; everything else (the flags' parsing too) is in command.c, shell.c
+ * and cmd/.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "../shared/json.h"
-#include "../shared/xalloc.h"
 #include "client.h"
 #include "command.h"
-
-#ifndef RCD_VERSION
-#define RCD_VERSION "dev"
-#endif
-
-#define DEFAULT_TIMEOUT_S 30
-#define DEFAULT_JOBS 4
-#define MAX_JOBS 64
 
 static const struct global_flag globals[] = {
     { "profile", 0, "NAME", "use profile NAME (else $RCCTL_PROFILE, else the current one)" },
@@ -157,6 +144,32 @@ static const struct command top_commands[] = {
                     "rcctl integration remove ci --yes",
     },
     {
+        .name = "shell",
+        .summary = "an interactive shell over these commands",
+        .run = shell_run,
+        .examples = "rcctl shell\n"
+                    "rcctl --profile prod shell\n"
+                    "# for scripts: no prompt; exit status of the last failure\n"
+                    "rcctl shell < commands.txt",
+        .help =
+            "Each line is a command line without the leading 'rcctl', split\n"
+            "into words as sh does (quotes, backslashes, $VAR and ~, but no\n"
+            "command substitution); global flags work on any line and add to\n"
+            "those given before 'shell'. Tab completes commands, options,\n"
+            "profiles and user and room names. A failing command prints its\n"
+            "error and the shell goes on; the prompt shows the profile and the\n"
+            "last non-zero exit status. Ctrl-C abandons the line; 'exit',\n"
+            "'quit' or Ctrl-D end the shell. Lines starting with '#' are\n"
+            "comments.\n"
+            "\n"
+            "History: $XDG_STATE_HOME/rcctl/history (else\n"
+            "~/.local/state/rcctl/history), mode 0600, the last 1000 lines;\n"
+            "lines starting with a space, and lines holding a secret-looking\n"
+            "flag (--password, --token, --code), are not recorded.\n"
+            "\n"
+            "Exit status: that of the last command that failed, else 0.",
+    },
+    {
         .name = "help",
         .synopsis = "[<command>...]",
         .summary = "show the help of a command",
@@ -168,6 +181,12 @@ static const struct command top_commands[] = {
         .synopsis = "<word>...",
         .summary = "print the completions of the last word (for shells)",
         .run = command_complete,
+        .flags = CMD_HIDDEN,
+    },
+    {
+        .name = "__man",
+        .summary = "print rcctl(1) in roff (make docs writes docs/rcctl.1)",
+        .run = command_man,
         .flags = CMD_HIDDEN,
     },
     { NULL },
@@ -202,203 +221,16 @@ static const struct command root = {
         "  7 server unreachable, 5xx, or retries exhausted.",
 };
 
-static int parse_long(const char *s, long min, long max, long *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* Apply one global flag. Returns 0, or EXIT_USAGE after saying why. */
-static int apply_global(struct rcctl *ctx, const struct global_flag *g,
-                        const char *value, int *version)
-{
-    const char *n = g->name;
-    long v;
-
-    if (!strcmp(n, "profile")) {
-        ctx->profile_flag = value;
-    } else if (!strcmp(n, "url")) {
-        ctx->url_flag = value;
-    } else if (!strcmp(n, "format")) {
-        if (output_format_parse(value, &ctx->out.format) < 0)
-            return usage_errorf("unknown format '%s' (one of %s)", value,
-                                output_format_names);
-        ctx->format_given = 1;
-    } else if (!strcmp(n, "columns")) {
-        ctx->out.columns = value;
-    } else if (!strcmp(n, "list-columns")) {
-        ctx->out.list_columns = 1;
-    } else if (!strcmp(n, "no-header")) {
-        ctx->out.no_header = 1;
-    } else if (!strcmp(n, "csv-guard")) {
-        ctx->out.csv_guard = 1;
-    } else if (!strcmp(n, "verbose")) {
-        ctx->verbose++;
-    } else if (!strcmp(n, "quiet")) {
-        ctx->quiet = 1;
-    } else if (!strcmp(n, "timeout")) {
-        if (parse_long(value, 0, 86400, &v) < 0)
-            return usage_errorf("--timeout wants whole seconds from 0 to "
-                                "86400, not '%s'", value);
-        ctx->timeout_ms = v * 1000;
-    } else if (!strcmp(n, "insecure")) {
-        ctx->insecure = 1;
-    } else if (!strcmp(n, "ca-file")) {
-        ctx->ca_file = value;
-    } else if (!strcmp(n, "jobs")) {
-        if (parse_long(value, 1, MAX_JOBS, &v) < 0)
-            return usage_errorf("-j wants a number from 1 to %d, not '%s'",
-                                MAX_JOBS, value);
-        ctx->jobs = v;
-    } else if (!strcmp(n, "code")) {
-        ctx->code = value;
-    } else if (!strcmp(n, "code-file")) {
-        ctx->code_file = value;
-    } else if (!strcmp(n, "help")) {
-        ctx->help = 1;
-    } else if (!strcmp(n, "version")) {
-        *version = 1;
-    } else {
-        BUG("global flag '%s' not handled", n);
-    }
-    return 0;
-}
-
-static const struct global_flag *global_long(const char *name, size_t len)
-{
-    for (const struct global_flag *g = globals; g->name; g++) {
-        if (strlen(g->name) == len && !strncmp(g->name, name, len))
-            return g;
-    }
-    return NULL;
-}
-
-static const struct global_flag *global_short(char c)
-{
-    for (const struct global_flag *g = globals; g->name; g++) {
-        if (g->short_name == c)
-            return g;
-    }
-    return NULL;
-}
-
-/*
- * Take the global flags out of argv, wherever they are before a "--",
- * and put the other words in rest (in order). Returns 0 or EXIT_USAGE.
- */
-static int parse_globals(struct rcctl *ctx, int argc, char **argv,
-                         char **rest, int *nrest, int *version)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const struct global_flag *g;
-        int rc;
-
-        if (!strcmp(a, "--")) {
-            while (i < argc)
-                rest[(*nrest)++] = argv[i++];
-            break;
-        }
-        if (a[0] == '-' && a[1] == '-') {
-            const char *eq = strchr(a, '=');
-            const char *value = eq ? eq + 1 : NULL;
-
-            g = global_long(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
-            if (!g) {
-                rest[(*nrest)++] = argv[i];
-                continue;
-            }
-            if (g->arg && !value) {
-                if (i + 1 >= argc)
-                    return usage_errorf("option '--%s' needs a value",
-                                        g->name);
-                value = argv[++i];
-            } else if (!g->arg && value) {
-                return usage_errorf("option '--%s' takes no value", g->name);
-            }
-            rc = apply_global(ctx, g, value, version);
-            if (rc)
-                return rc;
-            continue;
-        }
-        if (a[0] == '-' && a[1]) {
-            /* -o FMT, -oFMT, -j N, or a bundle of -v -q -h; other short
-             * options belong to the command. */
-            size_t j;
-
-            g = global_short(a[1]);
-            if (g && g->arg) {
-                const char *value = a[2] ? a + 2 : NULL;
-
-                if (!value) {
-                    if (i + 1 >= argc)
-                        return usage_errorf("option '-%c' needs a value",
-                                            a[1]);
-                    value = argv[++i];
-                }
-                rc = apply_global(ctx, g, value, version);
-                if (rc)
-                    return rc;
-                continue;
-            }
-            for (j = 1; a[j]; j++) {
-                g = global_short(a[j]);
-                if (!g || g->arg)
-                    break;
-            }
-            if (a[j]) {
-                rest[(*nrest)++] = argv[i];
-                continue;
-            }
-            for (j = 1; a[j]; j++) {
-                rc = apply_global(ctx, global_short(a[j]), NULL, version);
-                if (rc)
-                    return rc;
-            }
-            continue;
-        }
-        rest[(*nrest)++] = argv[i];
-    }
-    rest[*nrest] = NULL;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     struct rcctl ctx = { 0 };
-    char **rest = xcalloc((size_t)argc + 1, sizeof(*rest));
-    int nrest = 0, version = 0, rc;
+    int rc;
 
     json_setup();
     client_global_init();
-    ctx.root = &root;
-    ctx.globals = globals;
-    ctx.timeout_ms = DEFAULT_TIMEOUT_S * 1000L;
-    ctx.jobs = DEFAULT_JOBS;
-
-    if (argc > 1 && !strcmp(argv[1], "__complete")) {
-        /* the words to complete are not flags for us */
-        rc = command_run(&ctx, argc - 1, argv + 1);
-    } else {
-        rc = parse_globals(&ctx, argc, argv, rest, &nrest, &version);
-        if (rc) {
-            fputs("Run 'rcctl --help' for the global flags.\n", stderr);
-        } else if (version) {
-            printf("rcctl %s\n", RCD_VERSION);
-            rc = fflush(stdout) ? EXIT_FAILED : EXIT_OK;
-        } else {
-            rc = command_run(&ctx, nrest, rest);
-        }
-    }
+    command_init(&ctx, &root, globals);
+    rc = command_main(&ctx, argc, argv);
     command_release(&ctx);
     client_global_cleanup();
-    free(rest);
     return rc;
 }

@@ -1292,7 +1292,7 @@ const struct command export_commands[] = {
     {
     .name = "export",
     .synopsis = "[--format csv|json|ndjson] [--since TIME] [--until TIME] "
-                "[--output FILE|DIR] [--force] [--resume] "
+                "[--output FILE|DIR] [--force] [--resume] [--page-size N] "
                 "(<room>... | --all DIR)",
     .summary = "export rooms' messages to files, oldest first, resumable",
     .run = export_run,

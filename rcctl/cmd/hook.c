@@ -493,7 +493,7 @@ const struct command hook_commands[] = {
     {
         .name = "post",
         .synopsis = "[--url-file FILE] [--channel #ROOM|@USER] [--alias NAME] "
-                    "[--emoji :E:] [--avatar URL] [<text>|-]",
+                    "[--emoji :E:] [--avatar URL] [--dry-run] [<text>|-]",
         .summary = "post a message through an incoming-webhook URL",
         .run = hook_post,
         .examples =

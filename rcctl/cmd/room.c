@@ -713,6 +713,10 @@ static int kind_list(struct rcctl *ctx, int argc, char **argv,
     }
     if (optind < argc)
         return usage_errorf("unexpected argument '%s'", argv[optind]);
+    /* one table for both kinds: --all is the groups', --joined the
+     * channels' (Rocket.Chat has no channels.listAll nor groups.list.joined) */
+    if (k == &channel_kind ? all : joined)
+        return usage_errorf("unknown option '--%s'", all ? "all" : "joined");
     if (all + joined + !!member > 1)
         return usage_errorf("--all, --joined and --member exclude each "
                             "other");
