@@ -87,6 +87,9 @@ struct rcctl {
     const char *code_file;      /* --code-file */
     int help;                   /* -h/--help */
     /* filled by command_run() */
+    char **words;               /* the words after the global flags, for
+                                   the journal (borrowed from main) */
+    int nwords;
     const struct command *path[4];   /* root, then the words matched */
     size_t depth;
     struct config config;       /* loaded by command_config() */
