@@ -282,5 +282,7 @@ extern const struct command export_commands[];     /* export (cmd/export.c) */
 /* cmd/hook.c */
 extern const struct command hook_commands[];        /* hook post */
 extern const struct command integration_commands[]; /* integration ... */
+extern const struct command journal_commands[];  /* journal undo (journal.c) */
+extern const struct command doctor_commands[];   /* doctor (cmd/doctor.c) */
 
 #endif

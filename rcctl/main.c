@@ -156,6 +156,8 @@ static const struct command top_commands[] = {
                     "rcctl integration list\n"
                     "rcctl integration remove ci --yes",
     },
+    { .flags = CMD_INLINE, .sub = journal_commands },
+    { .flags = CMD_INLINE, .sub = doctor_commands },
     {
         .name = "help",
         .synopsis = "[<command>...]",

@@ -1,0 +1,6 @@
+/* placeholder, filled in below */
+#include "../command.h"
+
+const struct command doctor_commands[] = {
+    { NULL },
+};
