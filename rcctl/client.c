@@ -9,12 +9,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "../shared/buf.h"
 #include "../shared/crypto.h"
@@ -52,6 +55,7 @@ struct client {
     int body_too_big;
     long retry_after_s;   /* Retry-After, -1 if absent */
     int64_t reset_ms;     /* X-RateLimit-Reset, 0 if absent */
+    struct client_facts facts;   /* of the last answer, for doctor */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -123,6 +127,14 @@ static size_t on_header(char *p, size_t size, size_t n, void *data)
     char v[64];
     long long num;
 
+    if (header_value(p, len, "Date", c->facts.date, sizeof(c->facts.date)))
+        return len;
+    if (header_value(p, len, "X-RateLimit-Limit", v, sizeof(v)) &&
+        parse_long(v, &num))
+        c->facts.rate_limit = (long)num;
+    else if (header_value(p, len, "X-RateLimit-Remaining", v, sizeof(v)) &&
+             parse_long(v, &num))
+        c->facts.rate_remaining = (long)num;
     if (header_value(p, len, "Retry-After", v, sizeof(v)) &&
         parse_long(v, &num) && num >= 0 && num < 86400)
         c->retry_after_s = (long)num;
@@ -203,6 +215,23 @@ void client_free(struct client *c)
     prompt_free(c->code_2fa);
     buf_release(&c->body);
     free(c);
+}
+
+int64_t client_parse_date(const char *text)
+{
+    time_t t = curl_getdate(text, NULL);
+
+    return t == (time_t)-1 ? -1 : (int64_t)t * 1000;
+}
+
+void client_want_certinfo(struct client *c)
+{
+    curl_easy_setopt(c->curl, CURLOPT_CERTINFO, 1L);
+}
+
+const struct client_facts *client_last_facts(const struct client *c)
+{
+    return &c->facts;
 }
 
 const char *client_url(const struct client *c)
@@ -297,6 +326,38 @@ static void trace_header(const struct client *c, const char *name,
         fprintf(stderr, "> %s: %s\n", name, secret ? "<redacted>" : value);
 }
 
+/* Days until the first certificate of CURLINFO_CERTINFO expires. */
+static void facts_tls(struct client *c)
+{
+    struct curl_certinfo *ci = NULL;
+    char *scheme = NULL;
+    long verify = 0;
+
+    if (curl_easy_getinfo(c->curl, CURLINFO_SCHEME, &scheme) || !scheme ||
+        strcasecmp(scheme, "https"))
+        return;
+    c->facts.is_tls = 1;
+    if (!curl_easy_getinfo(c->curl, CURLINFO_SSL_VERIFYRESULT, &verify))
+        c->facts.verify_result = verify;
+    if (curl_easy_getinfo(c->curl, CURLINFO_CERTINFO, &ci) || !ci ||
+        ci->num_of_certs < 1)
+        return;
+    for (struct curl_slist *l = ci->certinfo[0]; l; l = l->next) {
+        BIO *bio;
+        X509 *x;
+        int days, secs;
+
+        if (strncmp(l->data, "Cert:", 5))
+            continue;
+        bio = BIO_new_mem_buf(l->data + 5, -1);
+        x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+        if (x && ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)))
+            c->facts.cert_days = days;
+        X509_free(x);
+        BIO_free(bio);
+    }
+}
+
 /*
  * One attempt, with the 2FA headers when with_2fa is set. Fills
  * out->status and the body, or returns the curl error (out->status
@@ -318,6 +379,9 @@ static CURLcode perform(struct client *c, const char *method,
     c->retry_after_s = -1;
     c->reset_ms = 0;
     c->errbuf[0] = '\0';
+    memset(&c->facts, 0, sizeof(c->facts));
+    c->facts.rate_limit = c->facts.rate_remaining = -1;
+    c->facts.cert_days = LONG_MIN;
 
     if (c->verbose) {
         redact_path(&shown, path);
@@ -365,7 +429,9 @@ static CURLcode perform(struct client *c, const char *method,
     rc = curl_easy_perform(c->curl);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(h);
+    c->facts.ms = mono_ms() - t0;
     if (rc == CURLE_OK) {
+        facts_tls(c);
         curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &out->status);
         if (c->body.len) {
             out->json = json_parse(c->body.data, c->body.len, &jerr);

@@ -7,6 +7,8 @@
 #ifndef RCCTL_CLIENT_H
 #define RCCTL_CLIENT_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "../shared/err.h"
@@ -54,6 +56,29 @@ void client_free(struct client *c);
  * client_global_cleanup() once after the last client_free(). */
 void client_global_init(void);
 void client_global_cleanup(void);
+
+/* What the last answer told besides its body (for rcctl doctor). */
+struct client_facts {
+    long ms;               /* the last attempt's time, ms */
+    char date[64];         /* its Date header, or "" */
+    long rate_limit;       /* X-RateLimit-Limit, -1 if absent */
+    long rate_remaining;   /* X-RateLimit-Remaining, -1 if absent */
+    int is_tls;            /* it came over https */
+    long verify_result;    /* CURLINFO_SSL_VERIFYRESULT (0: verified) */
+    long cert_days;        /* days until the server certificate expires;
+                              LONG_MIN when unknown (see below) */
+};
+
+/* An HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") in ms since the epoch,
+ * or -1 when it is not one. */
+int64_t client_parse_date(const char *text);
+
+/* Ask libcurl for the certificate chain (CURLOPT_CERTINFO) from now on,
+ * so that client_last_facts() can tell cert_days. */
+void client_want_certinfo(struct client *c);
+
+/* Borrowed from c, valid until its next request. */
+const struct client_facts *client_last_facts(const struct client *c);
 
 /* Borrowed: the base URL the client talks to. */
 const char *client_url(const struct client *c);

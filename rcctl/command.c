@@ -531,6 +531,8 @@ int command_run(struct rcctl *ctx, int argc, char **argv)
 
     if (used < 0)
         return EXIT_USAGE;
+    ctx->words = argv;
+    ctx->nwords = argc;
     row = ctx->path[ctx->depth - 1];
     if (ctx->help) {
         print_help(stdout, ctx);

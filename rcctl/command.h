@@ -87,6 +87,9 @@ struct rcctl {
     const char *code_file;      /* --code-file */
     int help;                   /* -h/--help */
     /* filled by command_run() */
+    char **words;               /* the words after the global flags, for
+                                   the journal (borrowed from main) */
+    int nwords;
     const struct command *path[4];   /* root, then the words matched */
     size_t depth;
     struct config config;       /* loaded by command_config() */
@@ -353,5 +356,7 @@ extern const struct command export_commands[];     /* export (cmd/export.c) */
 /* cmd/hook.c */
 extern const struct command hook_commands[];        /* hook post */
 extern const struct command integration_commands[]; /* integration ... */
+extern const struct command journal_commands[];  /* journal undo (journal.c) */
+extern const struct command doctor_commands[];   /* doctor (cmd/doctor.c) */
 
 #endif

@@ -143,6 +143,8 @@ static const struct command top_commands[] = {
                     "rcctl integration list\n"
                     "rcctl integration remove ci --yes",
     },
+    { .flags = CMD_INLINE, .sub = journal_commands },
+    { .flags = CMD_INLINE, .sub = doctor_commands },
     {
         .name = "shell",
         .summary = "an interactive shell over these commands",

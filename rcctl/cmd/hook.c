@@ -18,6 +18,7 @@
 #include "../../shared/json.h"
 #include "../client.h"
 #include "../command.h"
+#include "../journal.h"
 
 #define MAX_TEXT_BYTES (1u << 20)
 
@@ -309,6 +310,18 @@ static int integration_create(struct rcctl *ctx, int argc, char **argv)
         goto out;
     }
     in = json_object_get(r.json, "integration");
+    /* the body holds no secret; the answer's token stays out */
+    journal_add(ctx, &(struct journal_entry){
+        .type = "integration", .id = json_str(in, "_id"),
+        .name = argv[optind], .action = "create",
+        .after = json_incref(body),
+        .path = "/api/v1/integrations.create", .body = body,
+        .undo_path = json_str(in, "_id") ? "/api/v1/integrations.remove"
+                                         : NULL,
+        .undo_body = json_pack("{s:s, s:s?}", "type", "webhook-incoming",
+                               "integrationId", json_str(in, "_id")),
+        .why_not = "the server sent no id",
+    });
     if (url_file) {
         struct buf url = BUF_INIT;
 
@@ -476,8 +489,17 @@ static int integration_remove(struct rcctl *ctx, int argc, char **argv)
                          "integrationId", id);
         if (client_post(c, "/api/v1/integrations.remove", body, &r))
             bulk_failed_reply(&b, want, &r, "cannot remove '%s'", want);
-        else
+        else {
+            journal_add(ctx, &(struct journal_entry){
+                .type = "integration", .id = id,
+                .name = json_string_value(json_object_get(f.all, id)),
+                .action = "remove",
+                .path = "/api/v1/integrations.remove", .body = body,
+                .why_not = "a removed webhook's URL is gone; a new one gets "
+                           "a new URL",
+            });
             bulk_changed(&b, "removed the integration '%s'", want);
+        }
         json_decref(body);
         client_reply_release(&r);
     }

@@ -12,6 +12,7 @@
 #include "../../shared/json.h"
 #include "../client.h"
 #include "../command.h"
+#include "../journal.h"
 
 static const char *const permission_columns[] = { "_id", NULL };
 
@@ -317,12 +318,23 @@ static int permission_change(struct rcctl *ctx, int argc, char **argv,
         } else {
             body = json_pack("{s:[{s:s, s:O}]}", "permissions", "_id", id,
                              "roles", next);
-            if (client_post(c, "/api/v1/permissions.update", body, &r))
+            if (client_post(c, "/api/v1/permissions.update", body, &r)) {
                 bulk_failed_reply(&b, id, &r, "cannot %s '%s'", verb, id);
-            else
+            } else {
+                journal_add(ctx, &(struct journal_entry){
+                    .type = "permission", .id = id, .name = id,
+                    .action = verb,
+                    .before = json_pack("{s:O}", "roles", cur),
+                    .after = json_pack("{s:O}", "roles", next),
+                    .path = "/api/v1/permissions.update", .body = body,
+                    .undo_path = "/api/v1/permissions.update",
+                    .undo_body = json_pack("{s:[{s:s, s:O}]}", "permissions",
+                                           "_id", id, "roles", cur),
+                });
                 bulk_changed(&b, "%s '%s' %s %s",
                              grant ? "granted" : "revoked", id,
                              grant ? "to" : "from", names.data);
+            }
             json_decref(body);
         }
         json_decref(next);

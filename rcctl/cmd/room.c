@@ -21,6 +21,7 @@
 #include "../../shared/json.h"
 #include "../client.h"
 #include "../command.h"
+#include "../journal.h"
 
 #define MAX_CONFIRM_NAMES 5
 
@@ -501,6 +502,40 @@ static enum err kind_post(struct client *c, const struct kind *k,
     return e;
 }
 
+/*
+ * Journal a change of room (of kind k) made by <kind>s.<op> with body;
+ * it is reversed by <kind>s.<undo_op> with undo_body (taken over), or,
+ * undo_op NULL, not at all, because of why_not. user (may be NULL) is the
+ * member the change was about. before and after are taken over.
+ */
+static void journal_room(struct rcctl *ctx, const struct kind *k,
+                         const json_t *room, const char *action,
+                         const json_t *user, json_t *before, json_t *after,
+                         const char *op, const json_t *body,
+                         const char *undo_op, json_t *undo_body,
+                         const char *why_not)
+{
+    struct buf path = BUF_INIT, undo = BUF_INIT;
+
+    if (op[0] == '/')
+        buf_adds(&path, op);
+    else
+        buf_addf(&path, "/api/v1/%s.%s", k->api, op);
+    if (undo_op)
+        buf_addf(&undo, "/api/v1/%s.%s", k->api, undo_op);
+    journal_add(ctx, &(struct journal_entry){
+        .type = k->word, .id = json_str(room, "_id"),
+        .name = room_label(room), .action = action,
+        .user_id = json_str(user, "_id"),
+        .username = json_str(user, "username"),
+        .before = before, .after = after, .path = path.data, .body = body,
+        .undo_path = undo_op ? undo.data : NULL, .undo_body = undo_body,
+        .why_not = why_not,
+    });
+    buf_release(&path);
+    buf_release(&undo);
+}
+
 /* Parse the options every bulk command shares; 0 or 1 when handled. */
 static int job_common_opt(struct job *j, int opt, const char **from)
 {
@@ -858,7 +893,13 @@ static void create_item(struct bulk_pool *p, struct client *c, size_t i,
     }
     body = json_deep_copy(j->opts);
     json_object_set_new(body, "name", json_string(name));
-    e = kind_post(c, j->k, "create", body, &r);
+    e = kind_post(c, j->k, "create", json_incref(body), &r);
+    if (!e)
+        journal_room(j->ctx, j->k, json_object_get(r.json, j->k->key),
+                     "create", NULL, NULL, json_incref(body), "create", body,
+                     NULL, NULL, "undoing a create would delete the room and "
+                     "all that was said in it since");
+    json_decref(body);
     b = bulk_pool_lock(p);
     if (e) {
         bulk_failed_reply(b, name, &r, "cannot create %s '%s'", j->k->word,
@@ -984,12 +1025,20 @@ static void delete_item(struct bulk_pool *p, struct client *c, size_t i,
 
         /* rooms.delete needs no membership: the admin's way into a
          * private group they are not in */
-        if (j->scanned[i]) {
+        if (j->scanned[i])
             e = client_post(c, "/api/v1/rooms.delete", body, &r);
-            json_decref(body);
-        } else {
-            e = kind_post(c, j->k, "delete", body, &r);
-        }
+        else
+            e = kind_post(c, j->k, "delete", json_incref(body), &r);
+        if (!e)
+            journal_room(j->ctx, j->k, room, "delete", NULL,
+                         json_pack("{s:s?, s:s?}", "name",
+                                   json_str(room, "name"), "fname",
+                                   json_str(room, "fname")),
+                         NULL, j->scanned[i] ? "/api/v1/rooms.delete"
+                                             : "delete", body, NULL, NULL,
+                         "a deleted room and its messages cannot be "
+                         "brought back");
+        json_decref(body);
     }
     b = bulk_pool_lock(p);
     if (j->dry_run)
@@ -1120,10 +1169,18 @@ static void archive_item(struct bulk_pool *p, struct client *c, size_t i,
         return;
     label = room_label(room);
     is = json_is_true(json_object_get(room, "archived"));
-    if (is != j->archive && !j->dry_run)
-        e = kind_post(c, j->k, verb,
-                      json_pack("{s:s?}", "roomId", json_str(room, "_id")),
-                      &r);
+    if (is != j->archive && !j->dry_run) {
+        json_t *body = json_pack("{s:s?}", "roomId", json_str(room, "_id"));
+
+        e = kind_post(c, j->k, verb, json_incref(body), &r);
+        if (!e)
+            journal_room(j->ctx, j->k, room, verb, NULL,
+                         json_pack("{s:b}", "archived", is),
+                         json_pack("{s:b}", "archived", j->archive), verb,
+                         body, j->archive ? "unarchive" : "archive",
+                         json_incref(body), NULL);
+        json_decref(body);
+    }
     b = bulk_pool_lock(p);
     if (is == j->archive)
         bulk_unchanged(b, "%s '%s' is %s already", j->k->word, label,
@@ -1310,12 +1367,23 @@ static int kind_rename(struct rcctl *ctx, int argc, char **argv,
         } else {
             body = json_pack("{s:s?, s:s}", "roomId", json_str(room, "_id"),
                              "name", to);
-            if (kind_post(c, k, "rename", body, &r))
+            if (kind_post(c, k, "rename", json_incref(body), &r)) {
                 bulk_failed_reply(&b, old, &r, "cannot rename %s '%s'",
                                   k->word, room_label(room));
-            else
+            } else {
+                journal_room(ctx, k, room, "rename", NULL,
+                             json_pack("{s:s?}", "name",
+                                       json_str(room, "name")),
+                             json_pack("{s:s}", "name", to), "rename", body,
+                             json_str(room, "name") ? "rename" : NULL,
+                             json_pack("{s:s?, s:s?}", "roomId",
+                                       json_str(room, "_id"), "name",
+                                       json_str(room, "name")),
+                             "the old name is not known");
                 bulk_changed(&b, "renamed %s '%s' to '%s'", k->word,
                              room_label(room), to);
+            }
+            json_decref(body);
         }
         json_decref(room);
     }
@@ -1371,7 +1439,14 @@ static void member_item(struct bulk_pool *p, struct client *c, size_t i,
         json_t *body = json_pack("{s:s?, s:s?}", "roomId",
                                  json_str(j->room, "_id"), "userId", uid);
 
-        e = kind_post(c, j->k, verb, body, &r);
+        e = kind_post(c, j->k, verb, json_incref(body), &r);
+        if (!e)
+            journal_room(j->ctx, j->k, j->room, verb, user,
+                         json_pack("{s:b}", "member", j->kick),
+                         json_pack("{s:b}", "member", !j->kick), verb, body,
+                         j->kick ? "invite" : "kick", json_incref(body),
+                         NULL);
+        json_decref(body);
     }
     b = bulk_pool_lock(p);
     if (in == !j->kick)
@@ -1567,14 +1642,30 @@ static int owner_state(struct bulk_pool *p, struct job *j, struct client *c,
     return roles_known ? US_MEMBER : US_MEMBER_MAYBE;
 }
 
-/* POST <kind>s.<op> {roomId, userId}. */
-static enum err room_user_post(struct client *c, const struct kind *k,
-                               const char *op, const char *rid,
-                               const char *uid, struct client_reply *r)
+/*
+ * POST <kind>s.<op> {roomId, userId} for room, and journal it when it
+ * succeeds: op is "invite" or "addOwner"; name (may be NULL) is uid's.
+ */
+static enum err room_user_post(struct rcctl *ctx, struct client *c,
+                               const struct kind *k, const char *op,
+                               const json_t *room, const char *uid,
+                               const char *name, struct client_reply *r)
 {
-    return kind_post(c, k, op,
-                     json_pack("{s:s, s:s}", "roomId", rid, "userId", uid),
-                     r);
+    const char *rid = json_str(room, "_id");
+    json_t *body = json_pack("{s:s, s:s}", "roomId", rid, "userId", uid);
+    json_t *user = json_pack("{s:s, s:s?}", "_id", uid, "username", name);
+    int owner = !strcmp(op, "addOwner");
+    enum err e = kind_post(c, k, op, json_incref(body), r);
+
+    if (!e)
+        journal_room(ctx, k, room, owner ? "add-owner" : "invite", user,
+                     json_pack("{s:b}", owner ? "owner" : "member", 0),
+                     json_pack("{s:b}", owner ? "owner" : "member", 1), op,
+                     body, owner ? "removeOwner" : "kick", json_incref(body),
+                     NULL);
+    json_decref(body);
+    json_decref(user);
+    return e;
 }
 
 /*
@@ -1630,10 +1721,11 @@ static void ensure_owner(struct bulk_pool *p, struct job *j, struct client *c,
         client_reply_release(&r);
         return;
     }
-    e = room_user_post(c, k, "addOwner", rid, j->uid, &r);
+    e = room_user_post(j->ctx, c, k, "addOwner", room, j->uid, u, &r);
     if (e == ERR_NOT_FOUND && k == &group_kind && j->join_self && j->self_id &&
         strcmp(j->self_id, j->uid)) {
-        e = room_user_post(c, k, "invite", rid, j->self_id, &r);
+        e = room_user_post(j->ctx, c, k, "invite", room, j->self_id,
+                           j->ctx->session.username, &r);
         if (e) {
             b = bulk_pool_lock(p);
             bulk_failed_reply(b, label, &r, "cannot join %s '%s' to set its "
@@ -1645,13 +1737,14 @@ static void ensure_owner(struct bulk_pool *p, struct job *j, struct client *c,
             return;
         }
         joined = 1;
-        e = room_user_post(c, k, "addOwner", rid, j->uid, &r);
+        e = room_user_post(j->ctx, c, k, "addOwner", room, j->uid, u, &r);
     }
     if (e == ERR_INVALID && is_error_type(&r, "error-user-not-in-room")) {
-        e = room_user_post(c, k, "invite", rid, j->uid, &r);
+        e = room_user_post(j->ctx, c, k, "invite", room, j->uid, u, &r);
         if (!e) {
             invited = 1;
-            e = room_user_post(c, k, "addOwner", rid, j->uid, &r);
+            e = room_user_post(j->ctx, c, k, "addOwner", room, j->uid, u,
+                               &r);
         }
     }
     if (joined)
@@ -1957,6 +2050,7 @@ struct notify {
     json_t *want;          /* key -> wanted string value */
     json_t *subs;          /* the subscriptions to change */
     json_t *bodies;        /* per sub: the notifications to send */
+    json_t *befores;       /* per sub: their values now, for the journal */
     json_t *whats;         /* per sub: "desktop default -> all, ..." */
     int dry_run;
 };
@@ -2002,6 +2096,18 @@ static void notify_item(struct bulk_pool *p, struct client *c, size_t i,
         body = json_pack("{s:s?, s:O}", "roomId", json_str(sub, "rid"),
                          "notifications", json_array_get(n->bodies, i));
         e = client_post(c, "/api/v1/rooms.saveNotification", body, &r);
+        if (!e)
+            journal_add(n->ctx, &(struct journal_entry){
+                .type = "room", .id = json_str(sub, "rid"),
+                .name = sub_label(sub), .action = "notify",
+                .before = json_incref(json_array_get(n->befores, i)),
+                .after = json_incref(json_array_get(n->bodies, i)),
+                .path = "/api/v1/rooms.saveNotification", .body = body,
+                .undo_path = "/api/v1/rooms.saveNotification",
+                .undo_body = json_pack("{s:s?, s:O}", "roomId",
+                                       json_str(sub, "rid"), "notifications",
+                                       json_array_get(n->befores, i)),
+            });
         json_decref(body);
     }
     b = bulk_pool_lock(p);
@@ -2160,12 +2266,13 @@ static int room_notify(struct rcctl *ctx, int argc, char **argv)
     }
     n.subs = json_array();
     n.bodies = json_array();
+    n.befores = json_array();
     n.whats = json_array();
     bulk_init(&b, ctx, n.dry_run);
     started = 1;
     matched = xcalloc(t.n + 1, 1);
     json_array_foreach(all, i, sub) {
-        json_t *body = json_object();
+        json_t *body = json_object(), *before = json_object();
         struct buf what = BUF_INIT;
         int hit = every && type_wanted(sub, types);
 
@@ -2185,6 +2292,7 @@ static int room_notify(struct rcctl *ctx, int argc, char **argv)
                 if (!want || !strcmp(cur, want))
                     continue;
                 json_object_set_new(body, nk->key, json_string(want));
+                json_object_set_new(before, nk->key, json_string(cur));
                 buf_addf(&what, "%s%s %s -> %s", what.len ? ", " : "",
                          nk->opt, cur, want);
             }
@@ -2194,10 +2302,12 @@ static int room_notify(struct rcctl *ctx, int argc, char **argv)
             } else {
                 json_array_append(n.subs, sub);
                 json_array_append(n.bodies, body);
+                json_array_append(n.befores, before);
                 json_array_append_new(n.whats, json_string(what.data));
             }
         }
         json_decref(body);
+        json_decref(before);
         buf_release(&what);
     }
     for (size_t k = 0; k < t.n; k++) {
@@ -2218,6 +2328,7 @@ out:
     json_decref(n.want);
     json_decref(n.subs);
     json_decref(n.bodies);
+    json_decref(n.befores);
     json_decref(n.whats);
     client_reply_release(&r);
     return rc;

@@ -12,6 +12,7 @@
 #include "../../shared/json.h"
 #include "../client.h"
 #include "../command.h"
+#include "../journal.h"
 
 /* "/api/v1/settings/<id>" with id percent-encoded as a path segment. */
 static void setting_path(struct buf *path, const char *id)
@@ -171,6 +172,51 @@ static void add_value(struct buf *b, const json_t *v)
     free(s);
 }
 
+/*
+ * A setting whose value must not be written down: a password field, or
+ * one whose id says it holds a secret.
+ */
+static int is_secret_setting(const json_t *item, const char *id)
+{
+    static const char *const words[] = { "password", "secret", "token",
+                                         "privatekey", "private_key" };
+    const char *type = json_str(item, "type");
+    char *low = xstrdup(id);
+    int hit = type && !strcmp(type, "password");
+
+    for (char *p = low; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    for (size_t i = 0; !hit && i < ARRAY_SIZE(words); i++)
+        hit = strstr(low, words[i]) != NULL;
+    free(low);
+    return hit;
+}
+
+/* Journal the change of setting id from old to value (typed as text). */
+static void journal_setting(struct rcctl *ctx, const json_t *item,
+                            const char *id, const json_t *old,
+                            const json_t *value, const json_t *body,
+                            const char *text)
+{
+    struct buf path = BUF_INIT;
+    int secret = is_secret_setting(item, id);
+
+    setting_path(&path, id);
+    journal_add(ctx, &(struct journal_entry){
+        .type = "setting", .id = id, .name = id, .action = "set",
+        .before = secret ? json_pack("{s:s}", "value", "(secret)")
+                         : json_pack("{s:O?}", "value", old),
+        .after = secret ? json_pack("{s:s}", "value", "(secret)")
+                        : json_pack("{s:O?}", "value", value),
+        .path = path.data, .body = secret ? NULL : body,
+        .undo_path = secret ? NULL : path.data,
+        .undo_body = secret ? NULL : json_pack("{s:O?}", "value", old),
+        .why_not = "the value is a secret, so it is not in the journal",
+        .redact = secret ? text : NULL,
+    });
+    buf_release(&path);
+}
+
 static int settings_set(struct rcctl *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -229,6 +275,7 @@ static int settings_set(struct rcctl *ctx, int argc, char **argv)
         }
         bulk_failed_reply(&b, id, &r, "cannot set %s", what.data);
     } else {
+        journal_setting(ctx, item, id, old, value, body, argv[optind + 1]);
         bulk_changed(&b, "set %s", what.data);
     }
 out:

@@ -14,6 +14,7 @@
 #include "../../shared/json.h"
 #include "../client.h"
 #include "../command.h"
+#include "../journal.h"
 
 static const char *const user_columns[] = { "username", "_id", NULL };
 static const char *const name_columns[] = { "name", "_id", NULL };
@@ -291,6 +292,7 @@ static int team_rooms(struct rcctl *ctx, int argc, char **argv)
 /* ---- team create ---- */
 
 struct create {
+    struct rcctl *ctx;
     struct targets t;
     int private;
     json_t *members;
@@ -313,9 +315,17 @@ static void create_item(struct bulk_pool *p, struct client *c, size_t i,
         if (cr->members)
             json_object_set(body, "members", cr->members);
         e = client_post(c, "/api/v1/teams.create", body, &r);
-        json_decref(body);
-        if (!e)
+        if (!e) {
             team = json_incref(json_object_get(r.json, "team"));
+            journal_add(cr->ctx, &(struct journal_entry){
+                .type = "team", .id = json_str(team, "_id"), .name = name,
+                .action = "create", .after = json_incref(body),
+                .path = "/api/v1/teams.create", .body = body,
+                .why_not = "undoing a create would delete the team and its "
+                           "main room with all that was said in it since",
+            });
+        }
+        json_decref(body);
         b = bulk_pool_lock(p);
         if (e)
             bulk_failed_reply(b, name, &r, "cannot create team '%s'", name);
@@ -347,6 +357,8 @@ static int team_create(struct rcctl *ctx, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     struct create cr = { 0 };
+
+    cr.ctx = ctx;
     struct client *c;
     struct bulk b;
     const char *from = NULL;
@@ -404,6 +416,7 @@ out:
 /* ---- team add, remove ---- */
 
 struct membership {
+    struct rcctl *ctx;
     int add;
     const char *team_id, *team_name;
     json_t *members;        /* user id -> true */
@@ -457,6 +470,26 @@ static void membership_item(struct bulk_pool *p, struct client *c, size_t i,
                 json_object_set(body, "rooms", m->rooms);
             e = client_post(c, "/api/v1/teams.removeMember", body, &r);
         }
+        if (!e)
+            journal_add(m->ctx, &(struct journal_entry){
+                .type = "team", .id = m->team_id, .name = m->team_name,
+                .action = m->add ? "add" : "remove", .user_id = uid,
+                .username = uname,
+                .before = json_pack("{s:b}", "member", !m->add),
+                .after = json_pack("{s:b}", "member", m->add),
+                .path = m->add ? "/api/v1/teams.addMembers"
+                               : "/api/v1/teams.removeMember",
+                .body = body,
+                /* the rooms left with --rooms are not rejoined */
+                .undo_path = m->add ? "/api/v1/teams.removeMember"
+                                    : "/api/v1/teams.addMembers",
+                .undo_body = m->add
+                                 ? json_pack("{s:s, s:s}", "teamId",
+                                             m->team_id, "userId", uid)
+                                 : json_pack("{s:s, s:[{s:s}]}", "teamId",
+                                             m->team_id, "members", "userId",
+                                             uid),
+            });
         json_decref(body);
     }
     b = bulk_pool_lock(p);
@@ -554,6 +587,8 @@ static int team_membership(struct rcctl *ctx, int argc, char **argv, int add)
     };
     struct client_reply r = CLIENT_REPLY_INIT;
     struct membership m = { 0 };
+
+    m.ctx = ctx;
     struct buf path = BUF_INIT;
     struct client *c;
     struct bulk b;
@@ -647,6 +682,7 @@ static int team_remove(struct rcctl *ctx, int argc, char **argv)
 /* ---- team autojoin ---- */
 
 struct autojoin {
+    struct rcctl *ctx;
     struct targets t;
     int on;
     int dry_run;
@@ -682,6 +718,18 @@ static void autojoin_item(struct bulk_pool *p, struct client *c, size_t i,
         body = json_pack("{s:s?, s:b}", "roomId", json_str(room, "_id"),
                          "isDefault", a->on);
         e = client_post(c, "/api/v1/teams.updateRoom", body, &r);
+        if (!e)
+            journal_add(a->ctx, &(struct journal_entry){
+                .type = "room", .id = json_str(room, "_id"), .name = label,
+                .action = "autojoin",
+                .before = json_pack("{s:b}", "autojoin", is),
+                .after = json_pack("{s:b}", "autojoin", a->on),
+                .path = "/api/v1/teams.updateRoom", .body = body,
+                .undo_path = "/api/v1/teams.updateRoom",
+                .undo_body = json_pack("{s:s?, s:b}", "roomId",
+                                       json_str(room, "_id"), "isDefault",
+                                       is),
+            });
         json_decref(body);
     }
     b = bulk_pool_lock(p);
@@ -712,6 +760,8 @@ static int team_autojoin(struct rcctl *ctx, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     struct autojoin a = { 0 };
+
+    a.ctx = ctx;
     struct client *c;
     struct bulk b;
     const char *from = NULL, *state;

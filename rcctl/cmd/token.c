@@ -11,6 +11,7 @@
 #include "../../shared/json.h"
 #include "../client.h"
 #include "../command.h"
+#include "../journal.h"
 
 static const char *const name_columns[] = { "name", NULL };
 
@@ -102,6 +103,14 @@ static int token_create(struct rcctl *ctx, int argc, char **argv)
                     name);
         goto out;
     }
+    /* the token itself never goes into the journal */
+    journal_add(ctx, &(struct journal_entry){
+        .type = "token", .name = name, .action = "create",
+        .after = json_pack("{s:b}", "bypassTwoFactor", bypass),
+        .path = "/api/v1/users.generatePersonalAccessToken", .body = body,
+        .undo_path = "/api/v1/users.removePersonalAccessToken",
+        .undo_body = json_pack("{s:s}", "tokenName", name),
+    });
     printf("%s\n", token);
     if (!ctx->quiet)
         fprintf(stderr, "rcctl: created token '%s' for user id %s; it is "
@@ -204,8 +213,16 @@ static int token_remove(struct rcctl *ctx, int argc, char **argv)
         if (client_post(c, "/api/v1/users.removePersonalAccessToken", body,
                         &r))
             bulk_failed_reply(&b, name, &r, "cannot remove token '%s'", name);
-        else
+        else {
+            journal_add(ctx, &(struct journal_entry){
+                .type = "token", .name = name, .action = "remove",
+                .path = "/api/v1/users.removePersonalAccessToken",
+                .body = body,
+                .why_not = "a removed token is gone; 'rcctl token create' "
+                           "makes a new one",
+            });
             bulk_changed(&b, "removed token '%s'", name);
+        }
         json_decref(body);
     }
 out:

@@ -19,6 +19,7 @@
 #include "../../shared/timeutil.h"
 #include "../client.h"
 #include "../command.h"
+#include "../journal.h"
 #include "../prompt.h"
 
 #define DAY_MS (24LL * 60 * 60 * 1000)
@@ -752,6 +753,22 @@ static int user_list(struct rcctl *ctx, int argc, char **argv)
 
 /* ---- user deactivate-idle ---- */
 
+/* Journal that user (id, name) is now active or not; undo flips it. */
+static void journal_active(struct rcctl *ctx, const char *id,
+                           const char *name, int active, const json_t *body)
+{
+    journal_add(ctx, &(struct journal_entry){
+        .type = "user", .id = id, .name = name,
+        .action = active ? "activate" : "deactivate",
+        .before = json_pack("{s:b}", "active", !active),
+        .after = json_pack("{s:b}", "active", active),
+        .path = "/api/v1/users.setActiveStatus", .body = body,
+        .undo_path = "/api/v1/users.setActiveStatus",
+        .undo_body = json_pack("{s:s?, s:b}", "userId", id, "activeStatus",
+                               !active),
+    });
+}
+
 static int user_deactivate_idle(struct rcctl *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -862,11 +879,13 @@ static int user_deactivate_idle(struct rcctl *ctx, int argc, char **argv)
         if (b.stop)
             break;
         body = json_pack("{s:s?, s:b}", "userId", id, "activeStatus", 0);
-        if (client_post(f.c, "/api/v1/users.setActiveStatus", body, &r))
+        if (client_post(f.c, "/api/v1/users.setActiveStatus", body, &r)) {
             bulk_failed_reply(&b, name, &r, "cannot deactivate user '%s'",
                               name);
-        else
+        } else {
+            journal_active(ctx, id, name, 0, body);
             bulk_changed(&b, "deactivated user '%s'", name);
+        }
         json_decref(body);
     }
     rc = bulk_end(&b, n);
@@ -879,6 +898,7 @@ out:
 }
 
 /* ---- activate, deactivate, logout, 2fa reset, delete ---- */
+
 
 enum user_act { ACT_ACTIVATE, ACT_DEACTIVATE, ACT_LOGOUT, ACT_RESET_2FA,
                 ACT_DELETE };
@@ -907,10 +927,42 @@ struct user_target {
     json_t *user;         /* owned; NULL when it could not be resolved */
 };
 
+/* What the journal says of an irreversible act on user. */
+static void journal_user_gone(struct rcctl *ctx, enum user_act act,
+                              const json_t *user, const json_t *body)
+{
+    static const char *const why[] = {
+        [ACT_LOGOUT] = "ended sessions cannot be restored; the user logs "
+                       "in again",
+        [ACT_RESET_2FA] = "the old two-factor secret is gone; the user sets "
+                          "up two-factor authentication again",
+        [ACT_DELETE] = "a deleted user and their messages cannot be brought "
+                       "back",
+    };
+    static const char *const action[] = {
+        [ACT_LOGOUT] = "logout", [ACT_RESET_2FA] = "2fa-reset",
+        [ACT_DELETE] = "delete",
+    };
+
+    journal_add(ctx, &(struct journal_entry){
+        .type = "user", .id = json_str(user, "_id"),
+        .name = json_str(user, "username"), .action = action[act],
+        .before = act == ACT_DELETE
+                      ? json_pack("{s:s?, s:s?, s:O?, s:O?}", "username",
+                                  json_str(user, "username"), "name",
+                                  json_str(user, "name"), "roles",
+                                  json_object_get(user, "roles"), "active",
+                                  json_object_get(user, "active"))
+                      : NULL,
+        .path = user_actions[act].endpoint, .body = body,
+        .why_not = why[act],
+    });
+}
+
 /* Apply act to one resolved user. */
-static void user_act_one(struct client *c, struct bulk *b, enum user_act act,
-                         const json_t *user, const char *asked,
-                         int relinquish)
+static void user_act_one(struct rcctl *ctx, struct client *c, struct bulk *b,
+                         enum user_act act, const json_t *user,
+                         const char *asked, int relinquish)
 {
     const struct user_action *a = &user_actions[act];
     struct client_reply r = CLIENT_REPLY_INIT;
@@ -938,10 +990,15 @@ static void user_act_one(struct client *c, struct bulk *b, enum user_act act,
         body = json_pack("{s:s?, s:b}", "userId", id, "confirmRelinquish", 1);
     else
         body = json_pack("{s:s?}", "userId", id);
-    if (client_post(c, a->endpoint, body, &r))
+    if (client_post(c, a->endpoint, body, &r)) {
         bulk_failed_reply(b, name, &r, "cannot %s user '%s'", a->verb, name);
-    else
+    } else {
+        if (act == ACT_ACTIVATE || act == ACT_DEACTIVATE)
+            journal_active(ctx, id, name, act == ACT_ACTIVATE, body);
+        else
+            journal_user_gone(ctx, act, user, body);
         bulk_changed(b, "%s user '%s'", a->done, name);
+    }
     json_decref(body);
     client_reply_release(&r);
 }
@@ -1059,7 +1116,8 @@ static int user_bulk(struct rcctl *ctx, int argc, char **argv,
     }
     for (size_t i = 0; i < t.n && !b.stop; i++) {
         if (ts[i].user)
-            user_act_one(c, &b, act, ts[i].user, ts[i].asked, relinquish);
+            user_act_one(ctx, c, &b, act, ts[i].user, ts[i].asked,
+                         relinquish);
     }
 out:
     if (bulk_started)
@@ -1237,6 +1295,16 @@ static int user_create(struct rcctl *ctx, int argc, char **argv)
         rc = command_fail(&r, "cannot create user '%s'", username);
         goto out;
     }
+    journal_add(ctx, &(struct journal_entry){
+        .type = "user",
+        .id = json_str(json_object_get(r.json, "user"), "_id"),
+        .name = username, .action = "create",
+        .after = json_pack("{s:s, s:s, s:O}", "username", username, "email",
+                           email, "roles", roles),
+        .path = "/api/v1/users.create",
+        .why_not = "undoing a create would delete the user and all they "
+                   "did since; use 'rcctl user delete'",
+    });
     if (!ctx->quiet)
         fprintf(stderr, "rcctl: created user '%s'\n", username);
     o = command_output(ctx, 0);
@@ -1376,12 +1444,15 @@ static int user_update(struct rcctl *ctx, int argc, char **argv)
     bulk_started = 1;
     for (size_t i = 0; i < t.n && !b.stop; i++) {
         json_t *user = NULL, *data = json_object(), *body;
+        json_t *before = json_object(), *after = json_object();
         const char *name = t.items[i];
         struct buf what = BUF_INIT;
 
         if (user_get(c, name, by_id, &user, &r)) {
             bulk_failed_reply(&b, name, &r, "cannot update user '%s'", name);
             json_decref(data);
+            json_decref(before);
+            json_decref(after);
             continue;
         }
         name = user_label(user, name);
@@ -1390,6 +1461,8 @@ static int user_update(struct rcctl *ctx, int argc, char **argv)
 
             if (!json_equal(cur, v)) {
                 json_object_set(data, key, v);
+                json_object_set(before, key, cur);
+                json_object_set(after, key, v);
                 buf_addf(&what, "%s%s ", what.len ? ", " : "", key);
                 describe_value(&what, cur);
                 buf_adds(&what, " -> ");
@@ -1409,14 +1482,40 @@ static int user_update(struct rcctl *ctx, int argc, char **argv)
         } else {
             body = json_pack("{s:s?, s:O}", "userId", json_str(user, "_id"),
                              "data", data);
-            if (client_post(c, "/api/v1/users.update", body, &r))
+            if (client_post(c, "/api/v1/users.update", body, &r)) {
                 bulk_failed_reply(&b, name, &r, "cannot update user '%s'",
                                   name);
-            else
+            } else {
+                json_t *logged = json_pack("{s:s?, s:o}", "userId",
+                                           json_str(user, "_id"), "data",
+                                           json_deep_copy(after));
+                int fields = json_object_size(before) > 0;
+
+                /* the password is neither written down nor restorable */
+                if (password_file)
+                    json_object_set_new(after, "password", json_string(
+                                            "(changed)"));
+                journal_add(ctx, &(struct journal_entry){
+                    .type = "user", .id = json_str(user, "_id"),
+                    .name = name, .action = "update",
+                    .before = json_incref(before),
+                    .after = json_incref(after),
+                    .path = "/api/v1/users.update", .body = logged,
+                    .undo_path = fields ? "/api/v1/users.update" : NULL,
+                    .undo_body = fields ? json_pack("{s:s?, s:O}", "userId",
+                                                    json_str(user, "_id"),
+                                                    "data", before)
+                                        : NULL,
+                    .why_not = "a password cannot be restored",
+                });
+                json_decref(logged);
                 bulk_changed(&b, "updated user '%s': %s", name, what.data);
+            }
             json_decref(body);
         }
         json_decref(data);   /* may hold the password */
+        json_decref(before);
+        json_decref(after);
         json_decref(user);
         buf_release(&what);
     }
@@ -1558,11 +1657,24 @@ static int user_roles_change(struct rcctl *ctx, int argc, char **argv,
             body = json_pack("{s:s, s:s}", "username", name, "roleId", role);
             if (!client_post(c, add ? "/api/v1/roles.addUserToRole"
                                     : "/api/v1/roles.removeUserFromRole",
-                             body, &r))
+                             body, &r)) {
+                journal_add(ctx, &(struct journal_entry){
+                    .type = "user", .id = json_str(user, "_id"),
+                    .name = name, .action = add ? "role-add" : "role-remove",
+                    .before = json_pack("{s:s, s:b}", "role", role, "has",
+                                        !add),
+                    .after = json_pack("{s:s, s:b}", "role", role, "has", add),
+                    .path = add ? "/api/v1/roles.addUserToRole"
+                                : "/api/v1/roles.removeUserFromRole",
+                    .body = body,
+                    .undo_path = add ? "/api/v1/roles.removeUserFromRole"
+                                     : "/api/v1/roles.addUserToRole",
+                    .undo_body = json_incref(body),
+                });
                 bulk_changed(&b, "%s role '%s' %s user '%s'",
                              add ? "added" : "removed", role,
                              add ? "to" : "from", name);
-            else if (r.error_type &&
+            } else if (r.error_type &&
                      !strcmp(r.error_type, add ? "error-user-already-in-role"
                                                : "error-user-not-in-role"))
                 /* a caller who cannot see roles learns it only now */

@@ -8,6 +8,8 @@ it counts TCP connections so tests can check that rcctl reuses one.
     mock_rc.py PORTFILE [--tls CERT KEY]
                             # binds 127.0.0.1:0, writes the port to PORTFILE
 
+MOCK_CLOCK_SKEW_S in the environment shifts its Date header (for doctor).
+
 Users: admin / Adm1n-pass (no 2FA), totp / Totp-pass (login needs code
 123456). Token of both: "tok-<user>"; user ids "uid-<user>".
 """
@@ -54,6 +56,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         pass
+
+    def date_time_string(self, timestamp=None):
+        skew = float(os.environ.get("MOCK_CLOCK_SKEW_S", "0"))
+        return super().date_time_string(time.time() + skew)
 
     def reply(self, status, obj, headers=None):
         body = json.dumps(obj).encode()
