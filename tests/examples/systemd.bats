@@ -19,7 +19,7 @@ local_units() {
     mkdir -p units
     cp "$UNITS"/rcd.service "$UNITS"/rcctl-idle.service "$UNITS"/rcctl-idle.timer units/
     sed -i -e "s|/usr/local/bin/rcd|$RCD_BIN|" \
-        -e "s|/usr/local/libexec/rcctl/deactivate-idle.sh|$TOP/examples/cron/deactivate-idle.sh|" \
+        -e "s|/usr/local/share/rcctl/examples/cron/deactivate-idle.sh|$TOP/examples/cron/deactivate-idle.sh|" \
         units/*.service
 }
 
@@ -87,7 +87,7 @@ local_units() {
     run systemd-analyze calendar --iterations=2 "$cal"
     [ "$status" = 0 ] || { echo "$output" >&2; false; }
     [ "$(grep -cE '(Next elapse|Iter\. #2): Mon [0-9-]+ 06:15:00' <<<"$output")" = 2 ]
-    grep -qx 'ExecStart=/usr/local/libexec/rcctl/deactivate-idle.sh' "$UNITS/rcctl-idle.service"
+    grep -qx 'ExecStart=/usr/local/share/rcctl/examples/cron/deactivate-idle.sh' "$UNITS/rcctl-idle.service"
     grep -qx 'Type=oneshot' "$UNITS/rcctl-idle.service"
     # every variable the unit (and its env file's example) sets is one the
     # script or rcctl reads
