@@ -21,6 +21,11 @@ setup() {
     LOG=$BATS_TEST_TMPDIR/idle.log
 }
 
+# rcctl's stderr goes to the script's log: no sanitizer may have spoken there
+teardown() {
+    ! grep -qsE 'AddressSanitizer|LeakSanitizer|runtime error:' "$LOG"
+}
+
 db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
 days_ago_ms() { echo $(( ($(date +%s) - $1 * 86400) * 1000 )); }
 active() {

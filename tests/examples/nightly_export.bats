@@ -37,6 +37,12 @@ setup() {
     cd "$BATS_TEST_TMPDIR"
 }
 
+# rcctl's stderr goes to the export logs: no sanitizer may have spoken there
+teardown() {
+    ! find "$BATS_TEST_TMPDIR" -name export.log -exec \
+        grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:' {} + | grep -q .
+}
+
 @test "nightly-export.sh writes dated csv and json files and a summary" {
     login_rcd_admin
     run --separate-stderr "$SCRIPT" --dir base --date 2030-01-10
