@@ -10,10 +10,12 @@ VERSION  := 0.1.0
 
 PKGS     := jansson sqlite3 libcurl openssl
 RCD_PKGS := libbson-1.0 zlib
+EXAMPLES_DEBS := nginx-light apache2-bin logrotate openssl
 DEBS     := build-essential pkg-config libev-dev libhttp-parser-dev \
             libjansson-dev libsqlite3-dev libssl-dev libcrypt-dev \
             libcurl4-openssl-dev libreadline-dev libbson-dev zlib1g-dev \
-            bats parallel jq curl python3 sqlite3 zsh fish groff man-db
+            bats parallel jq curl python3 sqlite3 zsh fish groff man-db \
+            systemd $(EXAMPLES_DEBS)
 BENCH_DEBS := nginx-light wrk
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -135,6 +137,10 @@ install: all
 	install -m 755 $(BUILD)/rcd $(BUILD)/rcctl $(DESTDIR)$(PREFIX)/bin/
 	if [ -f docs/rcctl.1 ]; then install -m 644 docs/rcctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 	if [ -f docs/rcd.8 ]; then install -m 644 docs/rcd.8 $(DESTDIR)$(PREFIX)/share/man/man8/; fi
+	for f in $$(cd examples && find . -type f); do \
+	  mode=644; [ -x examples/$$f ] && mode=755; \
+	  install -D -m $$mode examples/$$f $(DESTDIR)$(PREFIX)/share/rcctl/examples/$$f || exit 1; \
+	done
 	if [ -f completions/rcctl.bash ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions && \
 	  install -m 644 completions/rcctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rcctl; fi
