@@ -75,8 +75,13 @@ static int history_params(struct api_ctx *ctx, struct history_query *q,
     const char *v;
 
     status = date_param(ctx, "latest", &q->latest, &given, out);
+    /*
+     * Rocket.Chat's default is the request's time, exclusive, which
+     * misses a message sent in the same millisecond just before; no upper
+     * bound gives the same answer without that race.
+     */
     if (!status && !given)
-        q->latest = now_ms();
+        q->latest = INT64_MAX;
     if (!status)
         status = date_param(ctx, "oldest", &q->oldest, &q->has_oldest, out);
     if (!status)
@@ -205,7 +210,7 @@ int api_groups_history(struct api_ctx *ctx, struct reply *out)
     q.count = 20;
     status = date_param(ctx, "latest", &q.latest, &given, out);
     if (!status && !given)
-        q.latest = now_ms();
+        q.latest = INT64_MAX;       /* as history_params says */
     if (!status)
         status = date_param(ctx, "oldest", &q.oldest, &q.has_oldest, out);
     if (!status)
