@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <http_parser.h>
 
@@ -723,6 +724,29 @@ static void add_decimal(struct buf *b, size_t v)
     buf_add(b, digits + i, sizeof(digits) - i);
 }
 
+/*
+ * "Date: <IMF-fixdate>\r\n" for now (RFC 9110 6.6.1: an origin server with
+ * a clock sends one; rcctl doctor compares it with its own clock),
+ * formatted at most once a second.
+ */
+static void add_date(struct buf *out)
+{
+    static time_t last;
+    static char line[48];
+    static size_t len;
+    time_t now = time(NULL);
+
+    if (now != last || !len) {
+        struct tm tm;
+
+        gmtime_r(&now, &tm);
+        len = strftime(line, sizeof(line),
+                       "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+        last = now;
+    }
+    buf_add(out, line, len);
+}
+
 void http_reply_write(struct buf *out, struct buf *scratch,
                       const struct reply *rep, unsigned flags)
 {
@@ -754,6 +778,7 @@ void http_reply_write(struct buf *out, struct buf *scratch,
     buf_adds(out, http_reason(status));
     buf_add(out, "\r\n", 2);
     buf_add(out, common, sizeof(common) - 1);
+    add_date(out);
     if (!bodiless) {
         buf_add(out, "Content-Length: ", 16);
         add_decimal(out, scratch->len);

@@ -94,6 +94,11 @@ time_between() {
     len=$(grep -i '^content-length:' "$HEADERS" | tr -dc 0-9)
     [ "$len" = "$(printf %s "$BODY" | wc -c)" ]
     jq_is '.success == true'
+    # RFC 9110's Date, in IMF-fixdate, close to this machine's clock
+    date=$(sed -n 's/^[Dd]ate: \(.*\)\r$/\1/p' "$HEADERS")
+    [[ "$date" =~ ^[A-Z][a-z]{2},\ [0-9]{2}\ [A-Z][a-z]{2}\ [0-9]{4}\ [0-9:]{8}\ GMT$ ]]
+    skew=$(( $(date -u -d "$date" +%s) - $(date -u +%s) ))
+    [ "${skew#-}" -le 2 ]
 }
 
 @test "unknown path is 404 with Rocket.Chat's error JSON" {
