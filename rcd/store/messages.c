@@ -429,7 +429,11 @@ enum err store_subs_notify(struct store *st, int64_t room_rid,
     static const char sql[] =
         "UPDATE subscriptions SET alert = 1, open = 1, "
         "unread = unread + ?3, updated_at = ?4 "
-        "WHERE room_rid = ?1 AND user_rid <> ?2";
+        "WHERE room_rid = ?1 AND user_rid <> ?2 "
+        /* a row that would not change keeps its updated_at: in a busy
+         * room most members are alerted already, and rewriting every
+         * member's row made a message cost O(members) writes */
+        "AND (?3 <> 0 OR alert = 0 OR open = 0)";
     sqlite3_stmt *q = store_stmt(st, sql);
     enum err rc;
 

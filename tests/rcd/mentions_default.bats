@@ -50,3 +50,27 @@ setup() { as alice; }
     api POST /api/v1/settings/Unread_Count '{"value":"sometimes"}'
     [ "$STATUS" = 400 ]
 }
+
+@test "a message leaves an already alerted member's subscription untouched" {
+    mkroom c quiet-room bob
+    local room=$RID before after
+    send "$room" "first"
+    as bob
+    api GET "/api/v1/subscriptions.getOne?roomId=$room"
+    jq_is '.subscription.alert == true'
+    before=$(jq -r .subscription._updatedAt <<<"$BODY")
+    sleep 0.01
+    as alice
+    send "$room" "second"
+    as bob
+    api GET "/api/v1/subscriptions.getOne?roomId=$room"
+    after=$(jq -r .subscription._updatedAt <<<"$BODY")
+    # nothing in it changed, so it is not reported as changed either
+    [ "$before" = "$after" ]
+    # a mention changes it, and moves its _updatedAt
+    as alice
+    send "$room" "hey @bob"
+    as bob
+    api GET "/api/v1/subscriptions.getOne?roomId=$room"
+    jq_is ".subscription.userMentions == 1 and .subscription._updatedAt != \"$before\""
+}
