@@ -135,6 +135,12 @@ field() {
     jq -r ".user$2" <<<"$BODY"
 }
 
+# channel_members NAME: the usernames in channel NAME, sorted, one a line.
+channel_members() {
+    admin_api GET "/api/v1/channels.members?roomName=$1&count=100"
+    jq -r '.members[].username' <<<"$BODY" | sort
+}
+
 # texts ROOMID: the non-system message texts of a channel, oldest first.
 texts() {
     admin_api GET "/api/v1/channels.messages?roomId=$1&count=100&sort=%7B%22ts%22%3A1%7D"

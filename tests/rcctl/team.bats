@@ -16,10 +16,6 @@ team_members() {
     admin_api GET "/api/v1/teams.members?teamName=$1&count=100"
     jq -r '.members[].user.username' <<<"$BODY" | sort
 }
-room_members() {
-    admin_api GET "/api/v1/channels.members?roomName=$1&count=100"
-    jq -r '.members[].username' <<<"$BODY" | sort
-}
 # mkteamroom TEAM NAME: a channel of the team, made by the admin; prints its id
 mkteamroom() {
     admin_api POST /api/v1/channels.create "{\"name\":\"$2\"}"
@@ -106,8 +102,8 @@ mkteamroom() {
     run_rcctl team remove tr-t tr-u1 --rooms "tr-r1"
     [ "$status" = 0 ] || { show; false; }
     grep -q "removed 'tr-u1' from team 'tr-t' and rooms tr-r1" <<<"$stderr"
-    [ "$(room_members tr-r1)" = admin ]
-    [ "$(room_members tr-r2)" = "$(printf 'admin\ntr-u1')" ]
+    [ "$(channel_members tr-r1)" = admin ]
+    [ "$(channel_members tr-r2)" = "$(printf 'admin\ntr-u1')" ]
 }
 
 @test "team rooms lists a team's rooms; --autojoin only the auto-join ones; autojoin on|off is idempotent" {
@@ -134,8 +130,8 @@ mkteamroom() {
     counts "0 changed, 2 unchanged, 0 failed"
     # a new member joins the auto-join rooms
     run_rcctl team add tj-t tj-u1
-    [ "$(room_members tj-r1)" = "$(printf 'admin\ntj-u1')" ]
-    [ "$(room_members tj-r3)" = admin ]
+    [ "$(channel_members tj-r1)" = "$(printf 'admin\ntj-u1')" ]
+    [ "$(channel_members tj-r3)" = admin ]
     run_rcctl team autojoin tj-r2 off
     [ "$status" = 0 ]
     run_rcctl team rooms --autojoin tj-t --columns name --no-header
