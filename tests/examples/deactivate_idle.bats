@@ -7,15 +7,10 @@ load ../rcctl/helpers
 
 SCRIPT=$TOP/examples/cron/deactivate-idle.sh
 
-setup_file() {
-    if have_rcd; then rcd_start; fi
-}
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
+setup_file() { rcd_file_start; }
+teardown_file() { rcd_file_stop; }
 setup() {
-    rcctl_env
-    need_rcd
+    rcd_test_env
     # the script runs "rcctl" from PATH, as it would from cron
     PATH="$(dirname "$RCCTL"):$PATH"
     LOG=$BATS_TEST_TMPDIR/idle.log
@@ -26,8 +21,6 @@ teardown() {
     ! grep -qsE 'AddressSanitizer|LeakSanitizer|runtime error:' "$LOG"
 }
 
-db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
-days_ago_ms() { echo $(( ($(date +%s) - $1 * 86400) * 1000 )); }
 active() {
     login_as "$ADMIN_USER" "$ADMIN_PASS" >/dev/null
     api GET "/api/v1/users.info?username=$1"

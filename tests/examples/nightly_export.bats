@@ -27,12 +27,9 @@ setup_file() {
         done
     done
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
+teardown_file() { rcd_file_stop; }
 setup() {
-    rcctl_env
-    need_rcd
+    rcd_test_env
     PATH="$(dirname "$RCCTL"):$PATH"
     cd "$BATS_TEST_TMPDIR"
 }

@@ -8,21 +8,14 @@ load ../rcctl/helpers
 
 README=$TOP/examples/README.md
 
-setup_file() {
-    have_rcd || return 0
-    rcd_start
-}
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
+setup_file() { rcd_file_start; }
+teardown_file() { rcd_file_stop; }
 setup() {
-    rcctl_env
-    need_rcd
+    rcd_test_env
     PATH="$(dirname "$RCCTL"):$PATH"
     cd "$BATS_TEST_TMPDIR"
 }
 
-db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
 ok_api() { api "$@"; [ "$STATUS" = 200 ] || { echo "$1 $2: $STATUS $BODY" >&2; return 1; }; }
 
 # the commands of the rcctl-example blocks, one a line, a trailing

@@ -5,12 +5,12 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then rcd_start; fi
+    rcd_file_start
     mock_start
 }
 teardown_file() {
     mock_stop
-    if have_rcd; then rcd_stop; fi
+    rcd_file_stop
 }
 setup() { rcctl_env; }
 

@@ -7,38 +7,17 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then
-        rcd_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
-    fi
+    rcd_file_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
-setup() {
-    rcctl_env
-    need_rcd
-}
+teardown_file() { rcd_file_stop; }
+setup() { rcd_test_env; }
 
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-login_user() {
-    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
-    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
-    [ "$status" = 0 ] || { show; return 1; }
-}
-admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
 # info NAME JQ: a field of channels.info for NAME, as the admin
 info() {
     admin_api GET "/api/v1/channels.info?roomName=$1"
     jq -r ".channel$2" <<<"$BODY"
 }
-# members NAME: the usernames in channel NAME, sorted, one a line
-members() {
-    admin_api GET "/api/v1/channels.members?roomName=$1&count=100"
-    jq -r '.members[].username' <<<"$BODY" | sort
-}
 mkchannel() { admin_api POST /api/v1/channels.create "{\"name\":\"$1\"}"; [ "$STATUS" = 200 ]; }
-counts() { grep -q "rcctl: $1$" <<<"$stderr" || { show; false; }; }
 
 # ---- create ----
 
@@ -51,7 +30,7 @@ counts() { grep -q "rcctl: $1$" <<<"$stderr" || { show; false; }; }
     [ "$(cut -f2,3 <<<"$output" | sed 1d | sort)" = "$(printf 'cc-a\tc\ncc-b\tc')" ]
     grep -q "created channel 'cc-a'" <<<"$stderr"
     counts "2 changed, 0 unchanged, 0 failed"
-    [ "$(members cc-a)" = "$(printf 'admin\ncc-u1')" ]
+    [ "$(channel_members cc-a)" = "$(printf 'admin\ncc-u1')" ]
     [ "$(info cc-b .t)" = c ]
     run_rcctl channel create cc-a cc-b -o json
     [ "$status" = 0 ] || { show; false; }
@@ -193,22 +172,22 @@ assert all(len(r[0]) == 17 for r in rows[1:])
     run_rcctl channel invite ck-a ck-u1 @ck-u2 --dry-run
     [ "$status" = 0 ] || { show; false; }
     grep -q "would invite 'ck-u1' to channel 'ck-a'" <<<"$stderr"
-    [ "$(members ck-a)" = admin ]
+    [ "$(channel_members ck-a)" = admin ]
     run_rcctl channel invite ck-a ck-u1 @ck-u2
     [ "$status" = 0 ] || { show; false; }
     counts "2 changed, 0 unchanged, 0 failed"
-    [ "$(members ck-a)" = "$(printf 'admin\nck-u1\nck-u2')" ]
+    [ "$(channel_members ck-a)" = "$(printf 'admin\nck-u1\nck-u2')" ]
     run_rcctl channel invite ck-a ck-u1 ck-u2
     [ "$status" = 0 ]
     counts "0 changed, 2 unchanged, 0 failed"
     run_rcctl channel kick ck-a ck-u1 --dry-run
     [ "$status" = 0 ]
     grep -q "would kick 'ck-u1' from channel 'ck-a'" <<<"$stderr"
-    [ "$(members ck-a)" = "$(printf 'admin\nck-u1\nck-u2')" ]
+    [ "$(channel_members ck-a)" = "$(printf 'admin\nck-u1\nck-u2')" ]
     run_rcctl channel kick ck-a ck-u1
     [ "$status" = 0 ] || { show; false; }
     grep -q "kicked 'ck-u1' from channel 'ck-a'" <<<"$stderr"
-    [ "$(members ck-a)" = "$(printf 'admin\nck-u2')" ]
+    [ "$(channel_members ck-a)" = "$(printf 'admin\nck-u2')" ]
     run_rcctl channel kick ck-a ck-u1
     [ "$status" = 0 ]
     grep -q "'ck-u1' is not in channel 'ck-a' already" <<<"$stderr"
@@ -231,7 +210,7 @@ assert all(len(r[0]) == 17 for r in rows[1:])
     login_user ck2-u1
     run_rcctl channel kick ck2-a ck2-u2
     [ "$status" = 5 ] || { show; false; }
-    [ "$(members ck2-a)" = "$(printf 'admin\nck2-u2')" ]
+    [ "$(channel_members ck2-a)" = "$(printf 'admin\nck2-u2')" ]
 }
 
 @test "channel invite --from reads rcctl's own csv (the username column)" {
@@ -242,7 +221,7 @@ assert all(len(r[0]) == 17 for r in rows[1:])
     login_rcd_admin
     run_rcctl channel invite cf-a --from "$BATS_TEST_TMPDIR/u.csv"
     [ "$status" = 0 ] || { show; false; }
-    [ "$(members cf-a)" = "$(printf 'admin\ncf-x1\ncf-x2')" ]
+    [ "$(channel_members cf-a)" = "$(printf 'admin\ncf-x1\ncf-x2')" ]
 }
 
 # ---- archive, rename ----
@@ -303,7 +282,7 @@ assert all(len(r[0]) == 17 for r in rows[1:])
     [ "$status" = 0 ] || { show; false; }
     grep -q "would add 'co-u1' to channel 'co-a' and make them owner" <<<"$stderr"
     grep -q "would make 'co-u1' owner of channel 'co-b'" <<<"$stderr"
-    [ "$(members co-a)" = admin ]
+    [ "$(channel_members co-a)" = admin ]
     run_rcctl channel add-owner --user co-u1 co-a co-b
     [ "$status" = 0 ] || { show; false; }
     grep -q "added 'co-u1' to channel 'co-a', and made 'co-u1' owner" <<<"$stderr"

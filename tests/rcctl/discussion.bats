@@ -5,41 +5,20 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then
-        rcd_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
-    fi
+    rcd_file_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
-setup() {
-    rcctl_env
-    need_rcd
-}
+teardown_file() { rcd_file_stop; }
+setup() { rcd_test_env; }
 
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-login_user() {
-    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
-    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
-    [ "$status" = 0 ] || { show; return 1; }
-}
-admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
-counts() { grep -q "rcctl: $1$" <<<"$stderr" || { show; false; }; }
 # discussions ROOMID: the fnames of its discussions, sorted
 discussions() {
     admin_api GET "/api/v1/rooms.getDiscussions?roomId=$1&count=100"
     jq -r '.discussions[].fname' <<<"$BODY" | sort
 }
-mkchannel() {
-    admin_api POST /api/v1/channels.create "{\"name\":\"$1\"}"
-    [ "$STATUS" = 200 ] || { echo "$BODY" >&2; false; }
-    jq -r .channel._id <<<"$BODY"
-}
 
 @test "discussion create makes discussions in a room, prints them; a re-run is unchanged" {
     mkuser dc-u1
-    p=$(mkchannel dc-parent)
+    p=$(mkroom c dc-parent)
     login_rcd_admin
     run_rcctl discussion create dc-parent 'Feature: login' 'Release 2.0' --users dc-u1 --message 'Plan here'
     [ "$status" = 0 ] || { show; false; }
@@ -56,7 +35,7 @@ mkchannel() {
 }
 
 @test "discussion create --dry-run makes nothing; unknown parent 4; no names 2; no login 5" {
-    p=$(mkchannel dd-parent)
+    p=$(mkroom c dd-parent)
     login_rcd_admin
     run_rcctl discussion create dd-parent 'Only planned' --dry-run
     [ "$status" = 0 ] || { show; false; }
@@ -75,7 +54,7 @@ mkchannel() {
     mkuser dp-u1
     mkuser dp-guest guest
     admin_api POST /api/v1/groups.create '{"name":"dp-secret"}'
-    p=$(mkchannel dp-open)
+    p=$(mkroom c dp-open)
     login_user dp-u1
     run_rcctl discussion create dp-secret 'x'
     [ "$status" = 4 ] || { show; false; }
@@ -86,7 +65,7 @@ mkchannel() {
 }
 
 @test "discussion list pages through a room's discussions; --from names; csv" {
-    p=$(mkchannel dl-parent)
+    p=$(mkroom c dl-parent)
     printf 'd-%s\n' 1 2 3 4 5 6 7 >"$BATS_TEST_TMPDIR/names"
     login_rcd_admin
     run_rcctl -j 4 discussion create dl-parent --from "$BATS_TEST_TMPDIR/names" -q

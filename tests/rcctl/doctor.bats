@@ -5,11 +5,9 @@
 
 load helpers
 
-setup_file() {
-    if have_rcd; then rcd_start; fi
-}
+setup_file() { rcd_file_start; }
 teardown_file() {
-    if have_rcd; then rcd_stop; fi
+    rcd_file_stop
     mock_stop
 }
 setup() { rcctl_env; }

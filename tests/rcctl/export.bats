@@ -7,32 +7,15 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then
-        rcd_start OVERWRITE_SETTING_API_Upper_Count_Limit=7 \
-            OVERWRITE_SETTING_Message_MaxAllowedSize=20000
-    fi
+    rcd_file_start OVERWRITE_SETTING_API_Upper_Count_Limit=7 \
+        OVERWRITE_SETTING_Message_MaxAllowedSize=20000
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
+teardown_file() { rcd_file_stop; }
 setup() {
-    rcctl_env
-    need_rcd
+    rcd_test_env
     cd "$BATS_TEST_TMPDIR"
 }
 
-admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
-db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
-mkroom() {
-    local ep=channels; [ "$1" = p ] && ep=groups
-    admin_api POST "/api/v1/$ep.create" "{\"name\":\"$2\"}"
-    [ "$STATUS" = 200 ] || { echo "$BODY" >&2; false; }
-    jq -r '(.channel // .group)._id' <<<"$BODY"
-}
-post() {
-    admin_api POST /api/v1/chat.postMessage "$(jq -nc --arg r "$1" --arg t "$2" '{roomId:$r,text:$t}')"
-    [ "$STATUS" = 200 ] || { echo "post: $STATUS $BODY" >&2; false; }
-}
 # fill ROOMID N: N messages "m1".."mN"
 fill() {
     for i in $(seq 1 "$2"); do post "$1" "m$i" || return 1; done

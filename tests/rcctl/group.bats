@@ -7,27 +7,11 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then
-        rcd_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
-    fi
+    rcd_file_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
-setup() {
-    rcctl_env
-    need_rcd
-}
+teardown_file() { rcd_file_stop; }
+setup() { rcd_test_env; }
 
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-login_user() {
-    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
-    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
-    [ "$status" = 0 ] || { show; return 1; }
-}
-admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
-counts() { grep -q "rcctl: $1$" <<<"$stderr" || { show; false; }; }
 # mkgroup NAME [MEMBERS_JSON]: a private group made by the admin
 mkgroup() {
     admin_api POST /api/v1/groups.create "{\"name\":\"$1\",\"members\":${2:-[]}}"

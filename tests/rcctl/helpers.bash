@@ -91,6 +91,77 @@ need_rcd() {
     have_rcd || skip "rcd is not built yet"
 }
 
+# rcd_file_start [ENV=VALUE ...] / rcd_file_stop: setup_file and
+# teardown_file of a suite run against a real rcd: one rcd for the file,
+# started (with rcd_start's arguments) and stopped only when rcd is built.
+rcd_file_start() { if have_rcd; then rcd_start "$@"; fi; }
+rcd_file_stop() { if have_rcd; then rcd_stop; fi; }
+
+# rcd_test_env: setup of such a suite: rcctl_env, and skip without rcd.
+rcd_test_env() {
+    rcctl_env
+    need_rcd
+}
+
+# pw_of NAME: the password mkuser gives the test user NAME.
+pw_of() { echo "Pw-$1-0123456789"; }
+
+# mkuser NAME [ROLE]: as the admin, an active user with a verified e-mail
+# and the password pw_of NAME (the caller's api login is kept).
+mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
+
+# login_user NAME: log rcctl in to the running rcd as the mkuser user NAME.
+login_user() {
+    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
+    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
+    [ "$status" = 0 ] || { show; return 1; }
+}
+
+# admin_api METHOD PATH [BODY]: api (tests/lib/rcd.bash) as the admin.
+admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
+
+# counts TEXT: rcctl's summary line on stderr is "rcctl: TEXT".
+counts() { grep -q "rcctl: $1$" <<<"$stderr" || { show; false; }; }
+
+# db SQL: run SQL on the running rcd's database.
+db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
+
+# days_ago_ms N: the time N days ago, in milliseconds since the epoch.
+days_ago_ms() { echo $(( ($(date +%s) - $1 * 86400) * 1000 )); }
+
+# field NAME JQ: a field of users.info for NAME, as the admin.
+field() {
+    admin_api GET "/api/v1/users.info?username=$1"
+    jq -r ".user$2" <<<"$BODY"
+}
+
+# channel_members NAME: the usernames in channel NAME, sorted, one a line.
+channel_members() {
+    admin_api GET "/api/v1/channels.members?roomName=$1&count=100"
+    jq -r '.members[].username' <<<"$BODY" | sort
+}
+
+# texts ROOMID: the non-system message texts of a channel, oldest first.
+texts() {
+    admin_api GET "/api/v1/channels.messages?roomId=$1&count=100&sort=%7B%22ts%22%3A1%7D"
+    jq -r '.messages[] | select(.t == null) | .msg' <<<"$BODY"
+}
+
+# mkroom c|p NAME: as the admin, a channel (c) or private group (p) NAME;
+# prints its id.
+mkroom() {
+    local ep=channels; [ "$1" = p ] && ep=groups
+    admin_api POST "/api/v1/$ep.create" "{\"name\":\"$2\"}"
+    [ "$STATUS" = 200 ] || { echo "$BODY" >&2; false; }
+    jq -r '(.channel // .group)._id' <<<"$BODY"
+}
+
+# post ROOMID TEXT: as the admin, chat.postMessage TEXT in the room.
+post() {
+    admin_api POST /api/v1/chat.postMessage "$(jq -nc --arg r "$1" --arg t "$2" '{roomId:$r,text:$t}')"
+    [ "$STATUS" = 200 ] || { echo "post: $STATUS $BODY" >&2; false; }
+}
+
 # Log rcctl in to the running rcd as the admin (password from a file).
 login_rcd_admin() {
     printf '%s\n' "$ADMIN_PASS" >"$BATS_TEST_TMPDIR/pw"

@@ -5,27 +5,17 @@
 
 load helpers
 
-setup_file() {
-    if have_rcd; then rcd_start; fi
-}
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
+setup_file() { rcd_file_start; }
+teardown_file() { rcd_file_stop; }
 setup() {
-    rcctl_env
-    need_rcd
+    rcd_test_env
     cd "$BATS_TEST_TMPDIR"
 }
 
-admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
 # skip only while rcd truly lacks the endpoint
 need_integrations() {
     admin_api GET /api/v1/integrations.list
     [ "$STATUS" != 404 ] || skip "rcd: integrations not there yet"
-}
-texts() {
-    admin_api GET "/api/v1/channels.messages?roomId=$1&count=100&sort=%7B%22ts%22%3A1%7D"
-    jq -r '.messages[] | select(.t == null) | .msg' <<<"$BODY"
 }
 # mkhook NAME CHANNEL: as the admin, an incoming hook; HOOK_ID, HOOK_URL
 mkhook() {

@@ -5,26 +5,13 @@
 
 load helpers
 
-setup_file() {
-    if have_rcd; then rcd_start; fi
-}
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
+setup_file() { rcd_file_start; }
+teardown_file() { rcd_file_stop; }
 setup() {
-    rcctl_env
-    need_rcd
+    rcd_test_env
     J="$XDG_STATE_HOME/rcctl/journal"
 }
 
-db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-field() {
-    login_as "$ADMIN_USER" "$ADMIN_PASS" && api GET "/api/v1/users.info?username=$1"
-    jq -r ".user$2" <<<"$BODY"
-}
-days_ago_ms() { echo $(( ($(date +%s) - $1 * 86400) * 1000 )); }
 lines() { if [ -f "$J" ]; then grep -c . "$J"; else echo 0; fi; }
 
 @test "user deactivate writes one line with target, before and after; modes 0600 and 0700" {

@@ -7,43 +7,10 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then
-        rcd_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
-    fi
+    rcd_file_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
-setup() {
-    rcctl_env
-    need_rcd
-}
-
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-login_user() {
-    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
-    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
-    [ "$status" = 0 ] || { show; return 1; }
-}
-admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
-counts() { grep -q "rcctl: $1$" <<<"$stderr" || { show; false; }; }
-db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
-mkroom() {
-    local ep=channels; [ "$1" = p ] && ep=groups
-    admin_api POST "/api/v1/$ep.create" "{\"name\":\"$2\"}"
-    [ "$STATUS" = 200 ] || { echo "$BODY" >&2; false; }
-    jq -r '(.channel // .group)._id' <<<"$BODY"
-}
-# texts ROOMID: the non-system message texts of a room, oldest first
-texts() {
-    admin_api GET "/api/v1/channels.messages?roomId=$1&count=100&sort=%7B%22ts%22%3A1%7D"
-    jq -r '.messages[] | select(.t == null) | .msg' <<<"$BODY"
-}
-post() {
-    admin_api POST /api/v1/chat.postMessage "$(jq -nc --arg r "$1" --arg t "$2" '{roomId:$r,text:$t}')"
-    [ "$STATUS" = 200 ]
-}
+teardown_file() { rcd_file_stop; }
+setup() { rcd_test_env; }
 
 # ---- post ----
 

@@ -6,33 +6,18 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then
-        rcd_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
-    fi
+    rcd_file_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
-setup() {
-    rcctl_env
-    need_rcd
-}
+teardown_file() { rcd_file_stop; }
+setup() { rcd_test_env; }
 
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-login_user() {
-    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
-    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
-    [ "$status" = 0 ] || { show; return 1; }
-}
-counts() { grep -q "rcctl: $1$" <<<"$stderr" || { show; false; }; }
 # as USER METHOD PATH [BODY]: api as USER (a test user, or the admin)
 as() {
     local u=$1; shift
     if [ "$u" = "$ADMIN_USER" ]; then login_as "$u" "$ADMIN_PASS"; else login_as "$u" "$(pw_of "$u")"; fi
     api "$@"
 }
-# mkroom USER KIND NAME [MEMBERS_JSON]: USER makes a channel (c) or group (p)
+# mkroom USER KIND NAME [MEMBERS_JSON] (not helpers.bash's mkroom): USER makes a channel (c) or group (p)
 mkroom() {
     local ep=channels; [ "$2" = p ] && ep=groups
     as "$1" POST "/api/v1/$ep.create" "{\"name\":\"$3\",\"members\":${4:-[]}}"
@@ -47,7 +32,6 @@ sub() {
 # deactivate USER: as a directory sync or an older server would, even when
 # USER is a room's last owner (users.setActiveStatus refuses that, or
 # passes the rooms on with confirmRelinquish)
-db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
 deactivate() { db "UPDATE users SET active = 0 WHERE username = '$1'"; }
 # disown USER ROOM: USER keeps ROOM's membership but not its owner role
 disown() {

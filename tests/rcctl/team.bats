@@ -6,35 +6,15 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then
-        rcd_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
-    fi
+    rcd_file_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
-setup() {
-    rcctl_env
-    need_rcd
-}
+teardown_file() { rcd_file_stop; }
+setup() { rcd_test_env; }
 
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-login_user() {
-    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
-    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
-    [ "$status" = 0 ] || { show; return 1; }
-}
-admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
-counts() { grep -q "rcctl: $1$" <<<"$stderr" || { show; false; }; }
 # team_members TEAM: usernames in the team, sorted
 team_members() {
     admin_api GET "/api/v1/teams.members?teamName=$1&count=100"
     jq -r '.members[].user.username' <<<"$BODY" | sort
-}
-room_members() {
-    admin_api GET "/api/v1/channels.members?roomName=$1&count=100"
-    jq -r '.members[].username' <<<"$BODY" | sort
 }
 # mkteamroom TEAM NAME: a channel of the team, made by the admin; prints its id
 mkteamroom() {
@@ -122,8 +102,8 @@ mkteamroom() {
     run_rcctl team remove tr-t tr-u1 --rooms "tr-r1"
     [ "$status" = 0 ] || { show; false; }
     grep -q "removed 'tr-u1' from team 'tr-t' and rooms tr-r1" <<<"$stderr"
-    [ "$(room_members tr-r1)" = admin ]
-    [ "$(room_members tr-r2)" = "$(printf 'admin\ntr-u1')" ]
+    [ "$(channel_members tr-r1)" = admin ]
+    [ "$(channel_members tr-r2)" = "$(printf 'admin\ntr-u1')" ]
 }
 
 @test "team rooms lists a team's rooms; --autojoin only the auto-join ones; autojoin on|off is idempotent" {
@@ -150,8 +130,8 @@ mkteamroom() {
     counts "0 changed, 2 unchanged, 0 failed"
     # a new member joins the auto-join rooms
     run_rcctl team add tj-t tj-u1
-    [ "$(room_members tj-r1)" = "$(printf 'admin\ntj-u1')" ]
-    [ "$(room_members tj-r3)" = admin ]
+    [ "$(channel_members tj-r1)" = "$(printf 'admin\ntj-u1')" ]
+    [ "$(channel_members tj-r3)" = admin ]
     run_rcctl team autojoin tj-r2 off
     [ "$status" = 0 ]
     run_rcctl team rooms --autojoin tj-t --columns name --no-header

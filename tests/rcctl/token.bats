@@ -4,24 +4,10 @@
 
 load helpers
 
-setup_file() {
-    if have_rcd; then rcd_start; fi
-}
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
-setup() {
-    rcctl_env
-    need_rcd
-}
+setup_file() { rcd_file_start; }
+teardown_file() { rcd_file_stop; }
+setup() { rcd_test_env; }
 
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-login_user() {
-    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
-    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
-    [ "$status" = 0 ] || { show; return 1; }
-}
 # token_names: the caller's token names, as rcctl lists them
 token_names() {
     run_rcctl token list --columns name --no-header

@@ -7,42 +7,10 @@
 load helpers
 
 setup_file() {
-    if have_rcd; then
-        rcd_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
-    fi
+    rcd_file_start OVERWRITE_SETTING_API_Upper_Count_Limit=3
 }
-teardown_file() {
-    if have_rcd; then rcd_stop; fi
-}
-setup() {
-    rcctl_env
-    need_rcd
-}
-
-# db SQL: run SQL on rcd's database while it runs
-db() { sqlite3 -cmd '.timeout 5000' "$RCD_DIR/rcd.db" "$1"; }
-
-# mkuser NAME [ROLE]: an active user with a verified e-mail, password pw_of NAME
-pw_of() { echo "Pw-$1-0123456789"; }
-mkuser() { create_user "$1" "$(pw_of "$1")" "${2:-}"; }
-
-# admin_api METHOD PATH [BODY]: api as the admin
-admin_api() { login_as "$ADMIN_USER" "$ADMIN_PASS" && api "$@"; }
-
-# field NAME JQ: a field of users.info for NAME, as the admin
-field() {
-    admin_api GET "/api/v1/users.info?username=$1"
-    jq -r ".user$2" <<<"$BODY"
-}
-
-# login_user NAME: log rcctl in as NAME instead of the admin
-login_user() {
-    pw_of "$1" >"$BATS_TEST_TMPDIR/upw"
-    run_rcctl login --url "$RCD_URL" --user "$1" --password-file "$BATS_TEST_TMPDIR/upw"
-    [ "$status" = 0 ] || { show; return 1; }
-}
-
-days_ago_ms() { echo $(( ($(date +%s) - $1 * 86400) * 1000 )); }
+teardown_file() { rcd_file_stop; }
+setup() { rcd_test_env; }
 
 # ---- info ----
 

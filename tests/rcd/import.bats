@@ -30,6 +30,13 @@ setup() { logout_local; }
 # a scratch folder for one test, removed with the others at teardown
 scratch() { mktemp -d "$RCD_DIR/t.XXXXXX"; }
 
+# empty_db DIR: DIR/kept.db, an rcd database with no users and no rooms,
+# made by importing a dump (DIR/empty) whose users.bson is empty
+empty_db() {
+    mkdir "$1/empty" && : >"$1/empty/users.bson"
+    "$RCD_BIN" import-mongodump "$1/empty" --db "$1/kept.db" 2>/dev/null
+}
+
 @test "the report names each collection: read, imported, skipped with reasons" {
     cat "$RCD_DIR/report"
     grep -qx 'users: 9 read, 7 imported, 2 skipped (1 with a username or e-mail or id already taken, 1 without a username); 1 grants of custom roles dropped; 1 without a password hash, who cannot log in with a password (OAuth, LDAP or SAML accounts)' "$RCD_DIR/report"
@@ -257,8 +264,7 @@ scratch() { mktemp -d "$RCD_DIR/t.XXXXXX"; }
     [[ "$output" == *"dry run: nothing written"* ]]
     [ ! -e "$d/new.db" ]
     # on an existing empty database, too
-    mkdir "$d/empty" && : >"$d/empty/users.bson"
-    "$RCD_BIN" import-mongodump "$d/empty" --db "$d/kept.db" 2>/dev/null
+    empty_db "$d"
     run "$RCD_BIN" import-mongodump "$DUMP" --db "$d/kept.db" --dry-run
     [ "$status" = 0 ]
     [ "$(sqlite3 "$d/kept.db" 'SELECT count(*) FROM users')" = 0 ]
@@ -271,8 +277,7 @@ scratch() { mktemp -d "$RCD_DIR/t.XXXXXX"; }
     size=$(stat -c %s "$d/dump/rocketchat_message.bson")
     # a document header promising 200 bytes, then the file ends
     printf '\310\000\000\000\002msg\000' >>"$d/dump/rocketchat_message.bson"
-    mkdir "$d/empty" && : >"$d/empty/users.bson"
-    "$RCD_BIN" import-mongodump "$d/empty" --db "$d/kept.db" 2>/dev/null
+    empty_db "$d"
     run "$RCD_BIN" import-mongodump "$d/dump" --db "$d/kept.db"
     [ "$status" = 1 ]
     [[ "$output" == *"'$d/dump/rocketchat_message.bson': broken BSON document at offset $size"* ]]
