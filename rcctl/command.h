@@ -207,6 +207,11 @@ int command_bad_option(char **argv);
  */
 int command_no_options(int argc, char **argv, int min, int max);
 
+/* Cut trailing newlines, carriage returns, blanks and tabs off s, in place. */
+void command_chomp(char *s);
+/* s after its leading blanks and tabs. */
+const char *command_skip_blanks(const char *s);
+
 /* The exit code for a client result (ERR_IO: 7, ERR_AUTH: 5, ...). */
 int command_exit_code(enum err e);
 
@@ -255,8 +260,7 @@ struct output *command_output(struct rcctl *ctx, int is_list);
 int command_output_end(struct output *o);
 
 /*
- * Bulk work (CLI.md, "Bulk and safety") for the mutating commands; defined
- * in cmd/user.c.
+ * Bulk work (CLI.md, "Bulk and safety") for the mutating commands.
  *
  * The targets: the arguments, then the lines of --from FILE ("-": stdin).
  * A file holds one target a line (blank lines and '#' comments skipped),
