@@ -20,6 +20,7 @@
 
 #include "../shared/buf.h"
 #include "../shared/crypto.h"
+#include "../shared/json.h"
 #include "../shared/timeutil.h"
 #include "client.h"
 #include "prompt.h"
@@ -133,9 +134,159 @@ int command_fail(const struct client_reply *r, const char *fmt, ...)
     return r->err ? command_exit_code(r->err) : EXIT_FAILED;
 }
 
+/* ---- argument helpers ---- */
+
+const char *command_skip_sigil(const char *s, char sigil)
+{
+    return s[0] == sigil && s[1] ? s + 1 : s;
+}
+
+int command_iso_arg(const char *opt, const char *v, char **out)
+{
+    char iso[ISO_TIME_LEN + 1];
+    int64_t ms;
+
+    if (iso_parse(v, &ms))
+        return usage_errorf("%s wants a date or time (2024-01-31, "
+                            "2024-01-31T12:00:00Z), not '%s'", opt, v);
+    iso_time(ms, iso);
+    free(*out);
+    *out = xstrdup(iso);
+    return 0;
+}
+
+char *command_read_stdin_text(size_t max_bytes)
+{
+    struct buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+
+    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+        buf_add(&b, chunk, n);
+        if (b.len > max_bytes) {
+            buf_release(&b);
+            errorf("the text on stdin is larger than %zu bytes", max_bytes);
+            return NULL;
+        }
+    }
+    if (ferror(stdin)) {
+        buf_release(&b);
+        errorf("cannot read stdin: %s", strerror(errno));
+        return NULL;
+    }
+    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+        b.data[--b.len] = '\0';
+    return buf_detach(&b, NULL);
+}
+
+enum err command_room_info(struct client *c, const char *name, int by_name,
+                           int by_id, int *denied, struct client_reply *r)
+{
+    struct buf path = BUF_INIT;
+    enum err e = ERR_NOT_FOUND;
+
+    for (int pass = 0; pass < 2; pass++) {
+        if (!(pass ? by_id : by_name))
+            continue;
+        buf_reset(&path);
+        buf_adds(&path, "/api/v1/rooms.info");
+        client_query(&path, pass ? "roomId" : "roomName", name);
+        e = client_get(c, path.data, r);
+        if (!e)
+            break;
+        /* rooms.info says not-allowed (swapped into error) both for a
+         * room the caller cannot see and for one that is not there */
+        if (r->status == 400 && json_str(r->json, "error") &&
+            !strcmp(json_str(r->json, "error"), "not-allowed")) {
+            if (denied)
+                *denied = 1;
+            e = ERR_NOT_FOUND;
+        }
+        if (e != ERR_NOT_FOUND)
+            break;
+    }
+    buf_release(&path);
+    return e;
+}
+
+enum err command_user_info(struct client *c, const char *name, int by_name,
+                           int by_id, const char *extra, json_t **user,
+                           struct client_reply *r)
+{
+    struct buf path = BUF_INIT;
+    enum err e = ERR_NOT_FOUND;
+
+    *user = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        if (!(pass ? by_id : by_name))
+            continue;
+        buf_reset(&path);
+        buf_adds(&path, "/api/v1/users.info");
+        client_query(&path, pass ? "userId" : "username", name);
+        if (extra)
+            buf_adds(&path, extra);
+        e = client_get(c, path.data, r);
+        if (!e) {
+            json_t *u = json_object_get(r->json, "user");
+
+            if (json_is_object(u)) {
+                *user = json_incref(u);
+                break;
+            }
+            client_reply_fail(r, ERR_INVALID, "the answer has no user");
+            e = ERR_INVALID;
+            break;
+        }
+        if (e != ERR_NOT_FOUND)
+            break;
+    }
+    buf_release(&path);
+    return e;
+}
+
+struct find_dm {
+    const char *username;
+    json_t *room;
+};
+
+static int find_dm_item(const json_t *item, void *data)
+{
+    struct find_dm *f = data;
+    const json_t *names = json_object_get(item, "usernames");
+    size_t i;
+    json_t *v;
+
+    if (json_array_size(names) > 2)
+        return 0;
+    json_array_foreach(names, i, v) {
+        if (json_is_string(v) && !strcmp(json_string_value(v), f->username) &&
+            json_str(item, "_id")) {
+            f->room = json_deep_copy(item);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+enum err command_find_dm(struct client *c, const char *username,
+                         json_t **room, struct client_reply *r)
+{
+    struct find_dm f = { username, NULL };
+    enum err e;
+
+    e = client_pages(c, "/api/v1/im.list", "ims", find_dm_item, &f, r, NULL,
+                     NULL);
+    if (e) {
+        json_decref(f.room);
+        f.room = NULL;
+    }
+    *room = f.room;
+    return e ? e : f.room ? ERR_OK : ERR_NOT_FOUND;
+}
+
 /* ---- global flags ---- */
 
-static int parse_long(const char *s, long min, long max, long *out)
+int command_parse_long(const char *s, long min, long max, long *out)
 {
     char *end;
     long v;
@@ -177,7 +328,7 @@ static int apply_global(struct rcctl *ctx, const struct global_flag *g,
     } else if (!strcmp(n, "quiet")) {
         ctx->quiet = 1;
     } else if (!strcmp(n, "timeout")) {
-        if (parse_long(value, 0, 86400, &v) < 0)
+        if (command_parse_long(value, 0, 86400, &v) < 0)
             return usage_errorf("--timeout wants whole seconds from 0 to "
                                 "86400, not '%s'", value);
         ctx->timeout_ms = v * 1000;
@@ -186,7 +337,7 @@ static int apply_global(struct rcctl *ctx, const struct global_flag *g,
     } else if (!strcmp(n, "ca-file")) {
         ctx->ca_file = value;
     } else if (!strcmp(n, "jobs")) {
-        if (parse_long(value, 1, MAX_JOBS, &v) < 0)
+        if (command_parse_long(value, 1, MAX_JOBS, &v) < 0)
             return usage_errorf("-j wants a number from 1 to %d, not '%s'",
                                 MAX_JOBS, value);
         ctx->jobs = v;

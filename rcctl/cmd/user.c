@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,19 +27,6 @@
 
 static const char *const user_columns[] = { "username", "_id", NULL };
 
-static int parse_long(const char *s, long min, long max, long *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_bool(const char *s, int *out)
 {
     if (!strcmp(s, "true") || !strcmp(s, "yes")) {
@@ -61,26 +47,7 @@ static int parse_bool(const char *s, int *out)
 static enum err user_get(struct client *c, const char *name, int by_id,
                          json_t **user, struct client_reply *r)
 {
-    struct buf path = BUF_INIT;
-    json_t *u;
-    enum err e;
-
-    *user = NULL;
-    buf_adds(&path, "/api/v1/users.info");
-    client_query(&path, by_id ? "userId" : "username", name);
-    e = client_get(c, path.data, r);
-    buf_release(&path);
-    if (e)
-        return e;
-    u = json_object_get(r->json, "user");
-    if (!json_is_object(u)) {
-        r->err = ERR_INVALID;
-        free(r->error);
-        r->error = xstrdup("the answer has no user");
-        return r->err;
-    }
-    *user = json_incref(u);
-    return ERR_OK;
+    return command_user_info(c, name, !by_id, by_id, NULL, user, r);
 }
 
 /* Append a value for messages: 'text', (none), or compact JSON. */
@@ -399,17 +366,17 @@ static int user_list(struct rcctl *ctx, int argc, char **argv)
         case 'I': f.active = 0; break;
         case 'A': f.active = 1; break;
         case 'd':
-            if (parse_long(optarg, 0, 1000000, &days))
+            if (command_parse_long(optarg, 0, 1000000, &days))
                 return usage_errorf("--idle-days wants a whole number of "
                                     "days, not '%s'", optarg);
             break;
         case 'O':
-            if (parse_long(optarg, 0, 1L << 40, &offset))
+            if (command_parse_long(optarg, 0, 1L << 40, &offset))
                 return usage_errorf("--offset wants a number, not '%s'",
                                     optarg);
             break;
         case 'C':
-            if (parse_long(optarg, 1, 1L << 40, &count))
+            if (command_parse_long(optarg, 1, 1L << 40, &count))
                 return usage_errorf("--count wants a number from 1, not "
                                     "'%s'", optarg);
             break;
@@ -486,13 +453,13 @@ static int user_deactivate_idle(struct rcctl *ctx, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "yn", opts, NULL)) != -1) {
         switch (opt) {
         case 'd':
-            if (parse_long(optarg, 0, 1000000, &days))
+            if (command_parse_long(optarg, 0, 1000000, &days))
                 return usage_errorf("--days wants a whole number of days, "
                                     "not '%s'", optarg);
             break;
         case 'r': f.role = optarg; break;
         case 'm':
-            if (parse_long(optarg, 0, 1L << 40, &max))
+            if (command_parse_long(optarg, 0, 1L << 40, &max))
                 return usage_errorf("--max wants a number, not '%s'", optarg);
             break;
         case 'y': yes = 1; break;
