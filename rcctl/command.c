@@ -179,69 +179,77 @@ char *command_read_stdin_text(size_t max_bytes)
     return buf_detach(&b, NULL);
 }
 
-enum err command_room_info(struct client *c, const char *name, int by_name,
-                           int by_id, int *denied, struct client_reply *r)
+/*
+ * GET path?<name_key>=name when by_name, then path?<id_key>=name when
+ * by_id (extra, when not NULL, appended to each), until one answers or
+ * fails other than with not found. A 400 answer whose error is
+ * not_found_error (when not NULL) counts as not found too, and sets
+ * *hit_error (may be NULL) to 1. ERR_OK leaves the answer in *r.
+ */
+static enum err get_by_name_or_id(struct client *c, const char *path,
+                                  const char *name_key, const char *id_key,
+                                  const char *name, int by_name, int by_id,
+                                  const char *extra,
+                                  const char *not_found_error, int *hit_error,
+                                  struct client_reply *r)
 {
-    struct buf path = BUF_INIT;
+    struct buf p = BUF_INIT;
     enum err e = ERR_NOT_FOUND;
 
     for (int pass = 0; pass < 2; pass++) {
         if (!(pass ? by_id : by_name))
             continue;
-        buf_reset(&path);
-        buf_adds(&path, "/api/v1/rooms.info");
-        client_query(&path, pass ? "roomId" : "roomName", name);
-        e = client_get(c, path.data, r);
+        buf_reset(&p);
+        buf_adds(&p, path);
+        client_query(&p, pass ? id_key : name_key, name);
+        if (extra)
+            buf_adds(&p, extra);
+        e = client_get(c, p.data, r);
         if (!e)
             break;
-        /* rooms.info says not-allowed (swapped into error) both for a
-         * room the caller cannot see and for one that is not there */
-        if (r->status == 400 && json_str(r->json, "error") &&
-            !strcmp(json_str(r->json, "error"), "not-allowed")) {
-            if (denied)
-                *denied = 1;
+        if (not_found_error && r->status == 400 &&
+            json_str(r->json, "error") &&
+            !strcmp(json_str(r->json, "error"), not_found_error)) {
+            if (hit_error)
+                *hit_error = 1;
             e = ERR_NOT_FOUND;
         }
         if (e != ERR_NOT_FOUND)
             break;
     }
-    buf_release(&path);
+    buf_release(&p);
     return e;
+}
+
+enum err command_room_info(struct client *c, const char *name, int by_name,
+                           int by_id, int *denied, struct client_reply *r)
+{
+    /* rooms.info says not-allowed (swapped into error) both for a room
+     * the caller cannot see and for one that is not there */
+    return get_by_name_or_id(c, "/api/v1/rooms.info", "roomName", "roomId",
+                             name, by_name, by_id, NULL, "not-allowed",
+                             denied, r);
 }
 
 enum err command_user_info(struct client *c, const char *name, int by_name,
                            int by_id, const char *extra, json_t **user,
                            struct client_reply *r)
 {
-    struct buf path = BUF_INIT;
-    enum err e = ERR_NOT_FOUND;
+    enum err e;
+    json_t *u;
 
     *user = NULL;
-    for (int pass = 0; pass < 2; pass++) {
-        if (!(pass ? by_id : by_name))
-            continue;
-        buf_reset(&path);
-        buf_adds(&path, "/api/v1/users.info");
-        client_query(&path, pass ? "userId" : "username", name);
-        if (extra)
-            buf_adds(&path, extra);
-        e = client_get(c, path.data, r);
-        if (!e) {
-            json_t *u = json_object_get(r->json, "user");
-
-            if (json_is_object(u)) {
-                *user = json_incref(u);
-                break;
-            }
-            client_reply_fail(r, ERR_INVALID, "the answer has no user");
-            e = ERR_INVALID;
-            break;
-        }
-        if (e != ERR_NOT_FOUND)
-            break;
+    e = get_by_name_or_id(c, "/api/v1/users.info", "username", "userId",
+                          name, by_name, by_id, extra, NULL, NULL, r);
+    if (e)
+        return e;
+    u = json_object_get(r->json, "user");
+    if (!json_is_object(u)) {
+        client_reply_fail(r, ERR_INVALID, "the answer has no user");
+        return ERR_INVALID;
     }
-    buf_release(&path);
-    return e;
+    *user = json_incref(u);
+    return ERR_OK;
 }
 
 struct find_dm {
