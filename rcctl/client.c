@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,20 @@ void client_reply_release(struct client_reply *r)
     free(r->error);
     free(r->error_type);
     *r = (struct client_reply)CLIENT_REPLY_INIT;
+}
+
+void client_reply_fail(struct client_reply *r, enum err e, const char *fmt,
+                       ...)
+{
+    struct buf b = BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    r->err = e;
+    free(r->error);
+    r->error = buf_detach(&b, NULL);
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *data)
@@ -940,4 +955,25 @@ out:
     buf_release(&url);
     buf_release(&why);
     return rc;
+}
+
+static int append_item(const json_t *item, void *data)
+{
+    json_array_append(data, (json_t *)item);
+    return 0;
+}
+
+enum err client_pages_all(struct client *c, const char *path,
+                          const char *list_key, json_t **out,
+                          struct client_reply *r)
+{
+    enum err e;
+
+    *out = json_array();
+    e = client_pages(c, path, list_key, append_item, *out, r, NULL, NULL);
+    if (e) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return e;
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "../shared/err.h"
+#include "../shared/xalloc.h"
 
 struct buf;
 struct client;
@@ -43,6 +44,14 @@ struct client_reply {
 
 /* Free what r owns and reset it to CLIENT_REPLY_INIT. */
 void client_reply_release(struct client_reply *r);
+
+/*
+ * Mark r failed with e and a printf-style message of the caller's own
+ * (replacing r->error), for an answer that came but will not do ("the
+ * answer has no user") or a not-found told by other means.
+ */
+void client_reply_fail(struct client_reply *r, enum err e, const char *fmt,
+                       ...) ATTR_PRINTF(3, 4);
 
 /*
  * Create the client (strings in o are copied; the caller owns the result
@@ -180,5 +189,14 @@ typedef int client_item_fn(const json_t *item, void *data);
 enum err client_pages(struct client *c, const char *path,
                       const char *list_key, client_item_fn *fn, void *data,
                       struct client_reply *out, int *stopped, long *nitems);
+
+/*
+ * client_pages() into memory: every item of every page of the list at
+ * path in a new array *out (caller decrefs). Returns ERR_OK, or the error
+ * with *out NULL and *r holding the failing reply.
+ */
+enum err client_pages_all(struct client *c, const char *path,
+                          const char *list_key, json_t **out,
+                          struct client_reply *r);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "../shared/buf.h"
 #include "../shared/crypto.h"
+#include "../shared/json.h"
 #include "../shared/timeutil.h"
 #include "client.h"
 #include "prompt.h"
@@ -32,6 +33,7 @@
 #define DEFAULT_TIMEOUT_S 30
 #define DEFAULT_JOBS 4
 #define MAX_JOBS 64
+#define MAX_FAILED_NAMES 20     /* failed items named in the summary */
 
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
@@ -132,9 +134,167 @@ int command_fail(const struct client_reply *r, const char *fmt, ...)
     return r->err ? command_exit_code(r->err) : EXIT_FAILED;
 }
 
+/* ---- argument helpers ---- */
+
+const char *command_skip_sigil(const char *s, char sigil)
+{
+    return s[0] == sigil && s[1] ? s + 1 : s;
+}
+
+int command_iso_arg(const char *opt, const char *v, char **out)
+{
+    char iso[ISO_TIME_LEN + 1];
+    int64_t ms;
+
+    if (iso_parse(v, &ms))
+        return usage_errorf("%s wants a date or time (2024-01-31, "
+                            "2024-01-31T12:00:00Z), not '%s'", opt, v);
+    iso_time(ms, iso);
+    free(*out);
+    *out = xstrdup(iso);
+    return 0;
+}
+
+char *command_read_stdin_text(size_t max_bytes)
+{
+    struct buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+
+    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+        buf_add(&b, chunk, n);
+        if (b.len > max_bytes) {
+            buf_release(&b);
+            errorf("the text on stdin is larger than %zu bytes", max_bytes);
+            return NULL;
+        }
+    }
+    if (ferror(stdin)) {
+        buf_release(&b);
+        errorf("cannot read stdin: %s", strerror(errno));
+        return NULL;
+    }
+    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+        b.data[--b.len] = '\0';
+    return buf_detach(&b, NULL);
+}
+
+/*
+ * GET path?<name_key>=name when by_name, then path?<id_key>=name when
+ * by_id (extra, when not NULL, appended to each), until one answers or
+ * fails other than with not found. A 400 answer whose error is
+ * not_found_error (when not NULL) counts as not found too, and sets
+ * *hit_error (may be NULL) to 1. ERR_OK leaves the answer in *r.
+ */
+static enum err get_by_name_or_id(struct client *c, const char *path,
+                                  const char *name_key, const char *id_key,
+                                  const char *name, int by_name, int by_id,
+                                  const char *extra,
+                                  const char *not_found_error, int *hit_error,
+                                  struct client_reply *r)
+{
+    struct buf p = BUF_INIT;
+    enum err e = ERR_NOT_FOUND;
+
+    for (int pass = 0; pass < 2; pass++) {
+        if (!(pass ? by_id : by_name))
+            continue;
+        buf_reset(&p);
+        buf_adds(&p, path);
+        client_query(&p, pass ? id_key : name_key, name);
+        if (extra)
+            buf_adds(&p, extra);
+        e = client_get(c, p.data, r);
+        if (!e)
+            break;
+        if (not_found_error && r->status == 400 &&
+            json_str(r->json, "error") &&
+            !strcmp(json_str(r->json, "error"), not_found_error)) {
+            if (hit_error)
+                *hit_error = 1;
+            e = ERR_NOT_FOUND;
+        }
+        if (e != ERR_NOT_FOUND)
+            break;
+    }
+    buf_release(&p);
+    return e;
+}
+
+enum err command_room_info(struct client *c, const char *name, int by_name,
+                           int by_id, int *denied, struct client_reply *r)
+{
+    /* rooms.info says not-allowed (swapped into error) both for a room
+     * the caller cannot see and for one that is not there */
+    return get_by_name_or_id(c, "/api/v1/rooms.info", "roomName", "roomId",
+                             name, by_name, by_id, NULL, "not-allowed",
+                             denied, r);
+}
+
+enum err command_user_info(struct client *c, const char *name, int by_name,
+                           int by_id, const char *extra, json_t **user,
+                           struct client_reply *r)
+{
+    enum err e;
+    json_t *u;
+
+    *user = NULL;
+    e = get_by_name_or_id(c, "/api/v1/users.info", "username", "userId",
+                          name, by_name, by_id, extra, NULL, NULL, r);
+    if (e)
+        return e;
+    u = json_object_get(r->json, "user");
+    if (!json_is_object(u)) {
+        client_reply_fail(r, ERR_INVALID, "the answer has no user");
+        return ERR_INVALID;
+    }
+    *user = json_incref(u);
+    return ERR_OK;
+}
+
+struct find_dm {
+    const char *username;
+    json_t *room;
+};
+
+static int find_dm_item(const json_t *item, void *data)
+{
+    struct find_dm *f = data;
+    const json_t *names = json_object_get(item, "usernames");
+    size_t i;
+    json_t *v;
+
+    if (json_array_size(names) > 2)
+        return 0;
+    json_array_foreach(names, i, v) {
+        if (json_is_string(v) && !strcmp(json_string_value(v), f->username) &&
+            json_str(item, "_id")) {
+            f->room = json_deep_copy(item);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+enum err command_find_dm(struct client *c, const char *username,
+                         json_t **room, struct client_reply *r)
+{
+    struct find_dm f = { username, NULL };
+    enum err e;
+
+    e = client_pages(c, "/api/v1/im.list", "ims", find_dm_item, &f, r, NULL,
+                     NULL);
+    if (e) {
+        json_decref(f.room);
+        f.room = NULL;
+    }
+    *room = f.room;
+    return e ? e : f.room ? ERR_OK : ERR_NOT_FOUND;
+}
+
 /* ---- global flags ---- */
 
-static int parse_long(const char *s, long min, long max, long *out)
+int command_parse_long(const char *s, long min, long max, long *out)
 {
     char *end;
     long v;
@@ -176,7 +336,7 @@ static int apply_global(struct rcctl *ctx, const struct global_flag *g,
     } else if (!strcmp(n, "quiet")) {
         ctx->quiet = 1;
     } else if (!strcmp(n, "timeout")) {
-        if (parse_long(value, 0, 86400, &v) < 0)
+        if (command_parse_long(value, 0, 86400, &v) < 0)
             return usage_errorf("--timeout wants whole seconds from 0 to "
                                 "86400, not '%s'", value);
         ctx->timeout_ms = v * 1000;
@@ -185,7 +345,7 @@ static int apply_global(struct rcctl *ctx, const struct global_flag *g,
     } else if (!strcmp(n, "ca-file")) {
         ctx->ca_file = value;
     } else if (!strcmp(n, "jobs")) {
-        if (parse_long(value, 1, MAX_JOBS, &v) < 0)
+        if (command_parse_long(value, 1, MAX_JOBS, &v) < 0)
             return usage_errorf("-j wants a number from 1 to %d, not '%s'",
                                 MAX_JOBS, value);
         ctx->jobs = v;
@@ -1311,6 +1471,309 @@ int command_man(struct rcctl *ctx, int argc, char **argv)
     fputs(".SH SEE ALSO\n.BR rcd (8),\n.BR bash (1),\n.BR zsh (1),\n"
           ".BR fish (1)\n", stdout);
     return EXIT_OK;
+}
+
+/* ---- bulk work: targets, per-item results, counts, confirmation ---- */
+
+void command_chomp(char *s)
+{
+    size_t n = strlen(s);
+
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' ||
+                 s[n - 1] == '\t'))
+        s[--n] = '\0';
+}
+
+const char *command_skip_blanks(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+/*
+ * Field number col of line, split at delim; CSV quoting ("a,b", "") when
+ * delim is ','. Fills *out and returns 1, or returns 0 when the line has
+ * fewer fields.
+ */
+static int field_at(const char *line, char delim, size_t col, struct buf *out)
+{
+    const char *p = line;
+    char set[2] = { delim, '\0' };
+
+    for (size_t i = 0;; i++) {
+        buf_reset(out);
+        if (delim == ',' && *p == '"') {
+            for (p++; *p; p++) {
+                if (*p == '"' && p[1] == '"') {
+                    buf_addc(out, '"');
+                    p++;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    buf_addc(out, *p);
+                }
+            }
+            p += strcspn(p, set);
+        } else {
+            size_t n = strcspn(p, set);
+
+            buf_add(out, p, n);
+            p += n;
+        }
+        if (i == col)
+            return 1;
+        if (*p != delim)
+            return 0;
+        p++;
+    }
+}
+
+static void targets_add(struct targets *t, const char *s, size_t len)
+{
+    t->items = xrealloc(t->items, (t->n + 1) * sizeof(*t->items));
+    t->items[t->n++] = xstrndup(s, len);
+}
+
+/* The item of one line of a --from file; skips blanks and comments. */
+static void targets_line(struct targets *t, const char *line, char delim,
+                         long col, struct buf *field)
+{
+    const char *s = line;
+    size_t n;
+
+    if (col >= 0) {
+        if (!field_at(line, delim, (size_t)col, field))
+            return;
+        s = field->data;
+    }
+    s = command_skip_blanks(s);
+    n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n && !(col < 0 && s[0] == '#'))
+        targets_add(t, s, n);
+}
+
+/*
+ * Is line a header row? It is when it holds a ',' or a tab (rcctl's csv
+ * and tsv output), or is one of the column names alone. Sets *delim and
+ * *col (the first wanted column present, -1 if none).
+ */
+static int targets_header(const char *line, const char *const *columns,
+                          char *delim, long *col, int *which)
+{
+    struct buf field = BUF_INIT;
+    int is_header = 0;
+
+    *delim = strchr(line, '\t') ? '\t' : ',';
+    *col = -1;
+    if (strchr(line, ',') || strchr(line, '\t')) {
+        is_header = 1;
+    } else {
+        for (size_t k = 0; columns[k]; k++)
+            is_header |= !strcmp(command_skip_blanks(line), columns[k]);
+    }
+    for (size_t k = 0; is_header && columns[k] && *col < 0; k++) {
+        for (size_t i = 0; field_at(line, *delim, i, &field); i++) {
+            if (!strcmp(command_skip_blanks(field.data), columns[k])) {
+                *col = (long)i;
+                *which = (int)k;
+                break;
+            }
+        }
+    }
+    buf_release(&field);
+    return is_header;
+}
+
+int targets_read(struct targets *t, int nargs, char **args, const char *from,
+                 const char *const *columns)
+{
+    struct buf field = BUF_INIT;
+    FILE *fp = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    long col = -1;
+    char delim = ',';
+    int first = 1, rc = 0;
+
+    t->items = NULL;
+    t->n = 0;
+    t->column = -1;
+    for (int i = 0; i < nargs; i++)
+        targets_add(t, args[i], strlen(args[i]));
+    if (!from)
+        return 0;
+    fp = strcmp(from, "-") ? fopen(from, "r") : stdin;
+    if (!fp)
+        return errorf("cannot open '%s': %s", from, strerror(errno));
+    while (getline(&line, &cap, fp) >= 0) {
+        command_chomp(line);
+        if (first && *command_skip_blanks(line)) {
+            first = 0;
+            if (targets_header(line, columns, &delim, &col, &t->column)) {
+                if (col < 0) {
+                    rc = errorf("'%s' has a header row but no '%s' column",
+                                from, columns[0]);
+                    goto out;
+                }
+                continue;
+            }
+        }
+        targets_line(t, line, delim, col, &field);
+    }
+    if (ferror(fp))
+        rc = errorf("cannot read '%s': %s", from, strerror(errno));
+out:
+    if (fp != stdin)
+        fclose(fp);
+    free(line);
+    buf_release(&field);
+    return rc;
+}
+
+void targets_release(struct targets *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->items[i]);
+    free(t->items);
+    t->items = NULL;
+    t->n = 0;
+}
+
+void bulk_init(struct bulk *b, const struct rcctl *ctx, int dry_run)
+{
+    memset(b, 0, sizeof(*b));
+    b->dry_run = dry_run;
+    b->quiet = ctx->quiet;
+    buf_init(&b->failures);
+}
+
+static void bulk_note(const struct bulk *b, const char *fmt, va_list ap)
+{
+    struct buf m = BUF_INIT;
+
+    if (b->quiet)
+        return;
+    buf_adds(&m, "rcctl: ");
+    buf_vaddf(&m, fmt, ap);
+    buf_addc(&m, '\n');
+    fflush(stdout);
+    fputs(m.data, stderr);
+    buf_release(&m);
+}
+
+void bulk_changed(struct bulk *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    b->changed++;
+    va_start(ap, fmt);
+    bulk_note(b, fmt, ap);
+    va_end(ap);
+}
+
+void bulk_unchanged(struct bulk *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    b->unchanged++;
+    va_start(ap, fmt);
+    bulk_note(b, fmt, ap);
+    va_end(ap);
+}
+
+static void bulk_record(struct bulk *b, const char *item, int code)
+{
+    if (!b->failed)
+        b->code = code;
+    else if (b->code != code)
+        b->code = EXIT_FAILED;
+    if (b->failed < MAX_FAILED_NAMES)
+        buf_addf(&b->failures, "%s'%s'", b->failed ? ", " : "", item);
+    else if (b->failed == MAX_FAILED_NAMES)
+        buf_adds(&b->failures, ", ...");
+    b->failed++;
+}
+
+void bulk_failed(struct bulk *b, const char *item, int code,
+                 const char *fmt, ...)
+{
+    struct buf m = BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    buf_vaddf(&m, fmt, ap);
+    va_end(ap);
+    errorf("%s", m.data);
+    buf_release(&m);
+    bulk_record(b, item, code);
+}
+
+void bulk_failed_reply(struct bulk *b, const char *item,
+                       const struct client_reply *r, const char *fmt, ...)
+{
+    struct buf m = BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    buf_vaddf(&m, fmt, ap);
+    va_end(ap);
+    bulk_record(b, item, command_fail(r, "%s", m.data));
+    /* the next items would fail the same way, each after its retries */
+    if (r->status == 401 || (r->err == ERR_IO && !r->status))
+        b->stop = 1;
+    buf_release(&m);
+}
+
+int bulk_end(struct bulk *b, size_t total)
+{
+    long done = b->changed + b->unchanged + b->failed;
+    long untried = (long)total > done ? (long)total - done : 0;
+    int rc;
+
+    if (untried)
+        errorf("stopped early: %ld of %zu not tried", untried, total);
+    if (b->failed && total > 1)
+        errorf("failed: %s", b->failures.data);
+    if (!b->quiet || b->failed || untried) {
+        fflush(stdout);
+        fprintf(stderr, "rcctl: %s%ld %s, %ld unchanged, %ld failed\n",
+                b->dry_run ? "dry run: " : "", b->changed,
+                b->dry_run ? "to change" : "changed", b->unchanged,
+                b->failed + untried);
+    }
+    if (!b->failed && !untried)
+        rc = EXIT_OK;
+    else if (b->changed || b->unchanged)
+        rc = EXIT_PARTIAL;
+    else
+        rc = b->failed ? b->code : EXIT_FAILED;
+    buf_release(&b->failures);
+    return rc;
+}
+
+int bulk_confirm(int yes, const char *action, const char *question)
+{
+    char *answer;
+    int ok;
+
+    if (yes)
+        return 0;
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return usage_errorf("refusing to %s without --yes (no terminal to "
+                            "confirm on)", action);
+    fflush(stdout);
+    answer = prompt_tty(question, 0);
+    ok = answer && (!strcmp(answer, "y") || !strcmp(answer, "yes"));
+    free(answer);
+    if (!ok) {
+        errorf("not confirmed; nothing changed");
+        return EXIT_FAILED;
+    }
+    return 0;
 }
 
 /* ---- concurrent bulk work ---- */

@@ -207,6 +207,62 @@ int command_bad_option(char **argv);
  */
 int command_no_options(int argc, char **argv, int min, int max);
 
+/* Cut trailing newlines, carriage returns, blanks and tabs off s, in place. */
+void command_chomp(char *s);
+/* s after its leading blanks and tabs. */
+const char *command_skip_blanks(const char *s);
+
+/* s without its leading sigil ('#' of "#room", '@' of "@user"), unless
+ * the sigil is all there is. */
+const char *command_skip_sigil(const char *s, char sigil);
+
+/* A whole decimal number s in min..max into *out; -1 when it is not one. */
+int command_parse_long(const char *s, long min, long max, long *out);
+
+/*
+ * The date or time v (2024-01-31, 2024-01-31T12:00:00Z) of option opt as
+ * an ISO 8601 UTC time in *out (owned; a previous *out is freed). Returns
+ * 0, or EXIT_USAGE after saying why.
+ */
+int command_iso_arg(const char *opt, const char *v, char **out);
+
+/*
+ * All of stdin (at most max_bytes) as a new string, without its last
+ * newlines. Returns NULL after saying why when it is larger or cannot
+ * be read.
+ */
+char *command_read_stdin_text(size_t max_bytes);
+
+/*
+ * rooms.info for a room by name (roomName=) when by_name, then by id
+ * (roomId=) when by_id. Returns ERR_OK with the answer in r->json; else
+ * the error, ERR_NOT_FOUND also when rooms.info says not-allowed (its
+ * answer both for a room that is not there and for one the caller
+ * cannot see; *denied, when not NULL, is then set to 1) with r->error
+ * left for the caller to replace.
+ */
+enum err command_room_info(struct client *c, const char *name, int by_name,
+                           int by_id, int *denied, struct client_reply *r);
+
+/*
+ * users.info for a user by username when by_name, then by user id when
+ * by_id; extra is more query ("&includeUserRooms=true") or NULL. On
+ * success *user is the user (caller json_decref()s it); else *user is
+ * NULL and *r holds why (ERR_NOT_FOUND when there is no such user).
+ */
+enum err command_user_info(struct client *c, const char *name, int by_name,
+                           int by_id, const char *extra, json_t **user,
+                           struct client_reply *r);
+
+/*
+ * The caller's direct-message room with username (one of at most two
+ * usernames), looked for in every page of im.list: on ERR_OK *room is a
+ * copy (caller decrefs). ERR_NOT_FOUND, with *room NULL, when there is
+ * none (the caller says so in *r); else the error in *r.
+ */
+enum err command_find_dm(struct client *c, const char *username,
+                         json_t **room, struct client_reply *r);
+
 /* The exit code for a client result (ERR_IO: 7, ERR_AUTH: 5, ...). */
 int command_exit_code(enum err e);
 
@@ -255,8 +311,7 @@ struct output *command_output(struct rcctl *ctx, int is_list);
 int command_output_end(struct output *o);
 
 /*
- * Bulk work (CLI.md, "Bulk and safety") for the mutating commands; defined
- * in cmd/user.c.
+ * Bulk work (CLI.md, "Bulk and safety") for the mutating commands.
  *
  * The targets: the arguments, then the lines of --from FILE ("-": stdin).
  * A file holds one target a line (blank lines and '#' comments skipped),

@@ -332,7 +332,7 @@ char *config_xdg_dir(const char *env, const char *fallback)
 int config_mkdirs(const char *dir, struct buf *why)
 {
     char *tmp = xstrdup(dir);
-    int rc = 0;
+    int rc = 0, saved = 0;
 
     for (char *p = tmp + 1;; p++) {
         char c = *p;
@@ -341,7 +341,9 @@ int config_mkdirs(const char *dir, struct buf *why)
             continue;
         *p = '\0';
         if (mkdir(tmp, 0700) < 0 && errno != EEXIST) {
-            buf_addf(why, "cannot create '%s': %s", tmp, strerror(errno));
+            saved = errno;
+            if (why)
+                buf_addf(why, "cannot create '%s': %s", tmp, strerror(saved));
             rc = -1;
             break;
         }
@@ -350,6 +352,8 @@ int config_mkdirs(const char *dir, struct buf *why)
             break;
     }
     free(tmp);
+    if (rc)
+        errno = saved;
     return rc;
 }
 

@@ -46,7 +46,8 @@ char *config_path(void);
  */
 char *config_xdg_dir(const char *env, const char *fallback);
 
-/* mkdir -p, mode 0700 for every folder made. 0, or -1 with why filled. */
+/* mkdir -p, mode 0700 for every folder made. 0, or -1 with why filled
+ * (when not NULL) and errno as mkdir() left it. */
 int config_mkdirs(const char *dir, struct buf *why);
 
 /*

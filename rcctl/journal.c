@@ -51,19 +51,9 @@ static int make_parents(const char *path)
     char *tmp = xstrdup(path), *slash = strrchr(tmp, '/');
     int rc = 0;
 
-    if (slash)
+    if (slash && slash != tmp) {
         *slash = '\0';
-    for (char *p = tmp + 1; slash && rc == 0; p++) {
-        char c = *p;
-
-        if (c != '/' && c)
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-            rc = -1;
-        *p = c;
-        if (!c)
-            break;
+        rc = config_mkdirs(tmp, NULL);
     }
     free(tmp);
     return rc;

@@ -118,29 +118,6 @@ static char *exports_dir(void)
     return buf_detach(&b, NULL);
 }
 
-static int mkdirs(const char *path)
-{
-    char *tmp = xstrdup(path);
-    int rc = 0;
-
-    for (char *p = tmp + 1; ; p++) {
-        if (*p == '/' || !*p) {
-            char c = *p;
-
-            *p = '\0';
-            if (mkdir(tmp, 0700) < 0 && errno != EEXIST) {
-                rc = -1;
-                break;
-            }
-            *p = c;
-            if (!c)
-                break;
-        }
-    }
-    free(tmp);
-    return rc;
-}
-
 /* Write data to path through path.tmp and a rename. */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
@@ -197,30 +174,6 @@ static int ts_iso(const json_t *v, char out[ISO_TIME_LEN + 1])
 
 /* ---- room lookup (only endpoints Rocket.Chat has) ---- */
 
-struct find_dm {
-    const char *username;
-    json_t *room;
-};
-
-static int find_dm_item(const json_t *item, void *data)
-{
-    struct find_dm *f = data;
-    const json_t *names = json_object_get(item, "usernames");
-    size_t i;
-    json_t *v;
-
-    if (json_array_size(names) > 2)
-        return 0;
-    json_array_foreach(names, i, v) {
-        if (json_is_string(v) && !strcmp(json_string_value(v), f->username) &&
-            json_str(item, "_id")) {
-            f->room = json_deep_copy(item);
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* The DM's usernames joined by ',' (its "name" in the manifest). */
 static char *dm_name(const json_t *room)
 {
@@ -258,13 +211,6 @@ static int room_from_json(struct xroom *r, const json_t *room)
     return 0;
 }
 
-static void set_error(struct client_reply *r, enum err e, const char *msg)
-{
-    r->err = e;
-    free(r->error);
-    r->error = xstrdup(msg);
-}
-
 /*
  * ROOM as the user wrote it: "@user" (the DM with user, from im.list),
  * "#name", a name, or a room id (rooms.info by name, then by id).
@@ -272,52 +218,34 @@ static void set_error(struct client_reply *r, enum err e, const char *msg)
 static enum err resolve_room(struct client *c, const char *arg,
                              struct xroom *out, struct client_reply *r)
 {
-    struct buf p = BUF_INIT;
     enum err e = ERR_NOT_FOUND;
 
     if (arg[0] == '@' && arg[1]) {
-        struct find_dm f = { arg + 1, NULL };
+        json_t *dm;
 
-        e = client_pages(c, "/api/v1/im.list", "ims", find_dm_item, &f, r,
-                         NULL, NULL);
+        e = command_find_dm(c, arg + 1, &dm, r);
+        if (e == ERR_NOT_FOUND)
+            client_reply_fail(r, ERR_NOT_FOUND, "you have no direct "
+                              "messages with that user");
         if (e)
             return e;
-        if (!f.room) {
-            set_error(r, ERR_NOT_FOUND, "you have no direct messages with "
-                      "that user");
-            return ERR_NOT_FOUND;
-        }
-        if (!json_str(f.room, "t"))
-            json_object_set_new(f.room, "t", json_string("d"));
-        e = room_from_json(out, f.room) ? ERR_INVALID : ERR_OK;
-        json_decref(f.room);
+        if (!json_str(dm, "t"))
+            json_object_set_new(dm, "t", json_string("d"));
+        e = room_from_json(out, dm) ? ERR_INVALID : ERR_OK;
+        json_decref(dm);
         if (e)
-            set_error(r, e, "im.list sent a room without _id");
+            client_reply_fail(r, e, "im.list sent a room without _id");
         return e;
     }
-    arg = arg[0] == '#' && arg[1] ? arg + 1 : arg;
-    for (int pass = 0; pass < 2; pass++) {
-        buf_reset(&p);
-        buf_adds(&p, "/api/v1/rooms.info");
-        client_query(&p, pass ? "roomId" : "roomName", arg);
-        e = client_get(c, p.data, r);
-        if (!e)
-            break;
-        /* rooms.info: not-allowed for unknown and unreadable rooms alike */
-        if (r->status == 400 && json_str(r->json, "error") &&
-            !strcmp(json_str(r->json, "error"), "not-allowed"))
-            e = ERR_NOT_FOUND;
-        if (e != ERR_NOT_FOUND)
-            break;
-    }
-    buf_release(&p);
+    arg = command_skip_sigil(arg, '#');
+    e = command_room_info(c, arg, 1, 1, NULL, r);
     if (e == ERR_NOT_FOUND)
-        set_error(r, ERR_NOT_FOUND, "no such room that you can read");
+        client_reply_fail(r, ERR_NOT_FOUND, "no such room that you can read");
     if (e)
         return e;
     if (room_from_json(out, json_object_get(r->json, "room"))) {
-        set_error(r, ERR_INVALID, "the room has no _id or a type without "
-                  "a history (c, p or d)");
+        client_reply_fail(r, ERR_INVALID, "the room has no _id or a type "
+                          "without a history (c, p or d)");
         return ERR_INVALID;
     }
     client_reply_release(r);
@@ -561,7 +489,8 @@ static enum err export_walk(struct xjob *j, struct client_reply *r)
             break;
         msgs = json_object_get(r->json, "messages");
         if (!json_is_array(msgs)) {
-            set_error(r, ERR_INVALID, "the answer has no 'messages' list");
+            client_reply_fail(r, ERR_INVALID,
+                              "the answer has no 'messages' list");
             e = ERR_INVALID;
             break;
         }
@@ -576,7 +505,8 @@ static enum err export_walk(struct xjob *j, struct client_reply *r)
             const char *id = json_str(m, "_id");
 
             if (!id || ts_iso(json_object_get(m, "ts"), iso)) {
-                set_error(r, ERR_INVALID, "a message without ts or _id");
+                client_reply_fail(r, ERR_INVALID,
+                                  "a message without ts or _id");
                 e = ERR_INVALID;
                 goto out;
             }
@@ -596,8 +526,9 @@ static enum err export_walk(struct xjob *j, struct client_reply *r)
             nfresh++;
         }
         if (!nfresh) {
-            set_error(r, ERR_INVALID, "the server sent the same messages "
-                      "again; it ignores 'offset' on history");
+            client_reply_fail(r, ERR_INVALID, "the server sent the same "
+                              "messages again; it ignores 'offset' on "
+                              "history");
             e = ERR_INVALID;
             break;
         }
@@ -613,14 +544,14 @@ static enum err export_walk(struct xjob *j, struct client_reply *r)
         }
         client_reply_release(r);
         if (fflush(j->spool) || ferror(j->spool)) {
-            set_error(r, ERR_IO, "cannot write the export spool");
+            client_reply_fail(r, ERR_IO, "cannot write the export spool");
             e = ERR_IO;
             break;
         }
         j->st.spool_len = (long long)ftello(j->spool);
         off = (uint64_t)j->st.spool_len;
         if (fwrite(&off, sizeof(off), 1, j->index) != 1 || fflush(j->index)) {
-            set_error(r, ERR_IO, "cannot write the export index");
+            client_reply_fail(r, ERR_IO, "cannot write the export index");
             e = ERR_IO;
             break;
         }
@@ -633,7 +564,8 @@ static enum err export_walk(struct xjob *j, struct client_reply *r)
             if (state_save(j->dir, &j->st) < 0) {
                 j->st.at_cursor = saved;
                 json_decref(arr);
-                set_error(r, ERR_IO, "cannot write the export checkpoint");
+                client_reply_fail(r, ERR_IO,
+                                  "cannot write the export checkpoint");
                 e = ERR_IO;
                 break;
             }
@@ -907,7 +839,7 @@ static int export_room(struct rcctl *ctx, struct client *c,
         j.dir = buf_detach(&d, NULL);
     }
     if (out_path) {
-        if (mkdirs(j.dir) < 0) {
+        if (config_mkdirs(j.dir, NULL) < 0) {
             rc = errorf("cannot make '%s': %s", j.dir, strerror(errno));
             goto out;
         }
@@ -924,12 +856,12 @@ static int export_room(struct rcctl *ctx, struct client *c,
                 xstate_release(&j.st);
             }
             remove_ckdir(j.dir);
-            mkdirs(j.dir);
+            config_mkdirs(j.dir, NULL);
         }
     } else {
         char *parent = exports_dir();
 
-        if (mkdirs(parent) < 0 || !mkdtemp(j.dir)) {
+        if (config_mkdirs(parent, NULL) < 0 || !mkdtemp(j.dir)) {
             rc = errorf("cannot make a spool folder under '%s': %s", parent,
                         strerror(errno));
             free(parent);
@@ -948,7 +880,7 @@ static int export_room(struct rcctl *ctx, struct client *c,
             goto out;
         e = export_walk(&j, &r);
         if (spool_close(&j) < 0 && !e) {
-            set_error(&r, ERR_IO, "cannot write the export spool");
+            client_reply_fail(&r, ERR_IO, "cannot write the export spool");
             e = ERR_IO;
         }
         if (e) {
@@ -1076,7 +1008,7 @@ static int export_dir(struct rcctl *ctx, struct client *c,
     char now[ISO_TIME_LEN + 1];
     int rc;
 
-    if (mkdirs(dir) < 0) {
+    if (config_mkdirs(dir, NULL) < 0) {
         json_decref(all);
         return errorf("cannot make '%s': %s", dir, strerror(errno));
     }
@@ -1133,20 +1065,6 @@ static int export_dir(struct rcctl *ctx, struct client *c,
 
 /* ---- the command ---- */
 
-static int iso_opt(const char *opt, const char *v, char **out)
-{
-    char iso[ISO_TIME_LEN + 1];
-    int64_t ms;
-
-    if (iso_parse(v, &ms))
-        return usage_errorf("%s wants a date or time (2024-01-31, "
-                            "2024-01-31T12:00:00Z), not '%s'", opt, v);
-    iso_time(ms, iso);
-    free(*out);
-    *out = xstrdup(iso);
-    return 0;
-}
-
 static int export_run(struct rcctl *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -1171,11 +1089,11 @@ static int export_run(struct rcctl *ctx, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
         switch (opt) {
         case 's':
-            if ((rc = iso_opt("--since", optarg, &o.since)))
+            if ((rc = command_iso_arg("--since", optarg, &o.since)))
                 goto out;
             break;
         case 'u':
-            if ((rc = iso_opt("--until", optarg, &o.until)))
+            if ((rc = command_iso_arg("--until", optarg, &o.until)))
                 goto out;
             break;
         case 'O': output = optarg; break;

@@ -52,31 +52,6 @@ static char *read_first_line(const char *path, const char *what)
     return line;
 }
 
-static char *read_stdin_text(void)
-{
-    struct buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-
-    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
-        buf_add(&b, chunk, n);
-        if (b.len > MAX_TEXT_BYTES) {
-            buf_release(&b);
-            errorf("the text on stdin is larger than %u bytes",
-                   MAX_TEXT_BYTES);
-            return NULL;
-        }
-    }
-    if (ferror(stdin)) {
-        buf_release(&b);
-        errorf("cannot read stdin: %s", strerror(errno));
-        return NULL;
-    }
-    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
-        b.data[--b.len] = '\0';
-    return buf_detach(&b, NULL);
-}
-
 /*
  * Split a hook URL into the base (scheme://host[:port][/prefix]) and the
  * path from "/hooks/". Returns 0, or -1 when it is not a hook URL.
@@ -161,7 +136,7 @@ static int hook_post(struct rcctl *ctx, int argc, char **argv)
                               "stdin");
             goto out;
         }
-        text = read_stdin_text();
+        text = command_read_stdin_text(MAX_TEXT_BYTES);
         if (!text) {
             rc = EXIT_FAILED;
             goto out;

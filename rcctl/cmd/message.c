@@ -5,14 +5,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../shared/buf.h"
 #include "../../shared/json.h"
-#include "../../shared/timeutil.h"
 #include "../client.h"
 #include "../command.h"
 
@@ -68,31 +66,6 @@ static void post_item(struct bulk_pool *p, struct client *c, size_t i,
 }
 
 /* All of stdin as the text, without its last newline. */
-static char *read_stdin_text(void)
-{
-    struct buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-
-    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
-        buf_add(&b, chunk, n);
-        if (b.len > MAX_TEXT_BYTES) {
-            buf_release(&b);
-            errorf("the text on stdin is larger than %u bytes",
-                   MAX_TEXT_BYTES);
-            return NULL;
-        }
-    }
-    if (ferror(stdin)) {
-        buf_release(&b);
-        errorf("cannot read stdin: %s", strerror(errno));
-        return NULL;
-    }
-    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
-        b.data[--b.len] = '\0';
-    return buf_detach(&b, NULL);
-}
-
 static int message_post(struct rcctl *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -137,7 +110,7 @@ static int message_post(struct rcctl *ctx, int argc, char **argv)
                               "be stdin");
             goto out;
         }
-        text = read_stdin_text();
+        text = command_read_stdin_text(MAX_TEXT_BYTES);
         if (!text) {
             rc = EXIT_FAILED;
             goto out;
@@ -177,46 +150,6 @@ out:
 
 /* ---- message history ---- */
 
-static void reply_fail(struct client_reply *r, enum err e, const char *fmt,
-                       ...) ATTR_PRINTF(3, 4);
-static void reply_fail(struct client_reply *r, enum err e, const char *fmt,
-                       ...)
-{
-    struct buf b = BUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    buf_vaddf(&b, fmt, ap);
-    va_end(ap);
-    r->err = e;
-    free(r->error);
-    r->error = buf_detach(&b, NULL);
-}
-
-struct find_dm {
-    const char *username;
-    char *rid;
-};
-
-static int find_dm_item(const json_t *item, void *data)
-{
-    struct find_dm *f = data;
-    const json_t *names = json_object_get(item, "usernames");
-    size_t i;
-    json_t *v;
-
-    if (json_array_size(names) > 2)
-        return 0;
-    json_array_foreach(names, i, v) {
-        if (json_is_string(v) && !strcmp(json_string_value(v), f->username) &&
-            json_str(item, "_id")) {
-            f->rid = xstrdup(json_str(item, "_id"));
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /*
  * The history endpoint and room id for arg: "@user" (your direct
  * messages with user, from im.list), "#name", a name or a room id (from
@@ -227,50 +160,34 @@ static enum err history_room(struct client *c, const char *arg,
                              const char **path, char **rid,
                              struct client_reply *r)
 {
-    struct buf p = BUF_INIT;
     enum err e = ERR_NOT_FOUND;
     const char *t;
 
     *rid = NULL;
     if (arg[0] == '@' && arg[1]) {
-        struct find_dm f = { arg + 1, NULL };
+        json_t *dm;
 
-        e = client_pages(c, "/api/v1/im.list", "ims", find_dm_item, &f, r,
-                         NULL, NULL);
+        e = command_find_dm(c, arg + 1, &dm, r);
+        if (e == ERR_NOT_FOUND)
+            client_reply_fail(r, ERR_NOT_FOUND, "you have no direct "
+                              "messages with '%s'", arg + 1);
         if (e)
             return e;
-        if (!f.rid) {
-            reply_fail(r, ERR_NOT_FOUND, "you have no direct messages with "
-                       "'%s'", arg + 1);
-            return ERR_NOT_FOUND;
-        }
-        *rid = f.rid;
+        *rid = xstrdup(json_str(dm, "_id"));
+        json_decref(dm);
         *path = "/api/v1/im.history";
         return ERR_OK;
     }
-    arg = arg[0] == '#' && arg[1] ? arg + 1 : arg;
-    for (int pass = 0; pass < 2; pass++) {
-        buf_reset(&p);
-        buf_adds(&p, "/api/v1/rooms.info");
-        client_query(&p, pass ? "roomId" : "roomName", arg);
-        e = client_get(c, p.data, r);
-        if (!e)
-            break;
-        /* rooms.info: not-allowed for unknown and unreadable rooms alike */
-        if (r->status == 400 && json_str(r->json, "error") &&
-            !strcmp(json_str(r->json, "error"), "not-allowed"))
-            e = ERR_NOT_FOUND;
-        if (e != ERR_NOT_FOUND)
-            break;
-    }
-    buf_release(&p);
+    arg = command_skip_sigil(arg, '#');
+    e = command_room_info(c, arg, 1, 1, NULL, r);
     if (e == ERR_NOT_FOUND)
-        reply_fail(r, ERR_NOT_FOUND, "no room '%s' that you can read", arg);
+        client_reply_fail(r, ERR_NOT_FOUND, "no room '%s' that you can read",
+                          arg);
     if (e)
         return e;
     t = json_str(json_object_get(r->json, "room"), "t");
     if (!t || !json_str(json_object_get(r->json, "room"), "_id")) {
-        reply_fail(r, ERR_INVALID, "the answer has no room");
+        client_reply_fail(r, ERR_INVALID, "the answer has no room");
         return ERR_INVALID;
     }
     if (!strcmp(t, "c"))
@@ -280,8 +197,8 @@ static enum err history_room(struct client *c, const char *arg,
     else if (!strcmp(t, "d"))
         *path = "/api/v1/im.history";
     else {
-        reply_fail(r, ERR_INVALID, "room '%s' is of type '%s', which has no "
-                   "history endpoint", arg, t);
+        client_reply_fail(r, ERR_INVALID, "room '%s' is of type '%s', which "
+                          "has no history endpoint", arg, t);
         return ERR_INVALID;
     }
     *rid = xstrdup(json_str(json_object_get(r->json, "room"), "_id"));
@@ -348,7 +265,8 @@ static enum err history_walk(struct client *c, struct history *h,
             break;
         msgs = json_object_get(r->json, "messages");
         if (!json_is_array(msgs)) {
-            reply_fail(r, ERR_INVALID, "the answer has no 'messages' list");
+            client_reply_fail(r, ERR_INVALID,
+                              "the answer has no 'messages' list");
             e = ERR_INVALID;
             break;
         }
@@ -358,7 +276,8 @@ static enum err history_walk(struct client *c, struct history *h,
             const char *ts = json_str(m, "ts"), *id = json_str(m, "_id");
 
             if (!ts || !id) {
-                reply_fail(r, ERR_INVALID, "a message without ts or _id");
+                client_reply_fail(r, ERR_INVALID,
+                                  "a message without ts or _id");
                 e = ERR_INVALID;
                 goto out;
             }
@@ -377,8 +296,9 @@ static enum err history_walk(struct client *c, struct history *h,
                 break;
         }
         if (!fresh) {
-            reply_fail(r, ERR_INVALID, "the server sent the same messages "
-                       "again; it ignores 'offset' on history");
+            client_reply_fail(r, ERR_INVALID, "the server sent the same "
+                              "messages again; it ignores 'offset' on "
+                              "history");
             e = ERR_INVALID;
             break;
         }
@@ -391,20 +311,6 @@ out:
     json_decref(at_cursor);
     buf_release(&path);
     return e;
-}
-
-static int iso_arg(const char *opt, const char *v, char **out)
-{
-    char iso[ISO_TIME_LEN + 1];
-    int64_t ms;
-
-    if (iso_parse(v, &ms))
-        return usage_errorf("%s wants a date or time (2024-01-31, "
-                            "2024-01-31T12:00:00Z), not '%s'", opt, v);
-    iso_time(ms, iso);
-    free(*out);
-    *out = xstrdup(iso);
-    return 0;
 }
 
 static int message_history(struct rcctl *ctx, int argc, char **argv)
@@ -428,11 +334,11 @@ static int message_history(struct rcctl *ctx, int argc, char **argv)
         switch (opt) {
         case 'r': reverse = 1; break;
         case 'L':
-            if ((rc = iso_arg("--latest", optarg, &latest)))
+            if ((rc = command_iso_arg("--latest", optarg, &latest)))
                 goto out;
             break;
         case 'O':
-            if ((rc = iso_arg("--oldest", optarg, &oldest)))
+            if ((rc = command_iso_arg("--oldest", optarg, &oldest)))
                 goto out;
             break;
         case 'l':

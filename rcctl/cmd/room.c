@@ -59,27 +59,6 @@ static const char *const user_columns[] = { "username", "_id", NULL };
 
 /* ---- small helpers ---- */
 
-static void reply_fail(struct client_reply *r, enum err e, const char *fmt,
-                       ...) ATTR_PRINTF(3, 4);
-static void reply_fail(struct client_reply *r, enum err e, const char *fmt,
-                       ...)
-{
-    struct buf b = BUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    buf_vaddf(&b, fmt, ap);
-    va_end(ap);
-    r->err = e;
-    free(r->error);
-    r->error = buf_detach(&b, NULL);
-}
-
-static const char *skip_sigil(const char *s, char sigil)
-{
-    return s[0] == sigil && s[1] ? s + 1 : s;
-}
-
 /* The name to show for a room: name (fname for discussions), else id. */
 static const char *room_label(const json_t *room)
 {
@@ -120,36 +99,6 @@ static json_t *split_list(const char *s)
     return a;
 }
 
-static void append_item(const json_t *item, json_t *to)
-{
-    json_array_append(to, (json_t *)item);
-}
-
-static int collect_item(const json_t *item, void *data)
-{
-    append_item(item, data);
-    return 0;
-}
-
-/*
- * Every item of every page of path into a new array *out (caller
- * decrefs). Returns ERR_OK, or the error with *r holding why.
- */
-static enum err fetch_all(struct client *c, const char *path,
-                          const char *list_key, json_t **out,
-                          struct client_reply *r)
-{
-    enum err e;
-
-    *out = json_array();
-    e = client_pages(c, path, list_key, collect_item, *out, r, NULL, NULL);
-    if (e) {
-        json_decref(*out);
-        *out = NULL;
-    }
-    return e;
-}
-
 /* ---- finding rooms and users ---- */
 
 enum lookup { BY_NAME = 1, BY_ID = 2, BY_EITHER = 3 };
@@ -182,8 +131,8 @@ static json_t *scan_find(struct client *c, const char *name, enum lookup how)
 
     pthread_mutex_lock(&scan.lock);
     if (!scan.state)
-        scan.state = fetch_all(c, "/api/v1/groups.listAll", "groups",
-                               &scan.groups, &r) ? -1 : 1;
+        scan.state = client_pages_all(c, "/api/v1/groups.listAll",
+                                      "groups", &scan.groups, &r) ? -1 : 1;
     state = scan.state;
     pthread_mutex_unlock(&scan.lock);
     client_reply_release(&r);
@@ -213,7 +162,7 @@ static enum err room_get(struct client *c, const struct kind *k,
                          json_t **room, int *via_scan,
                          struct client_reply *r)
 {
-    const char *name = skip_sigil(arg, '#');
+    const char *name = command_skip_sigil(arg, '#');
     struct buf path = BUF_INIT;
     enum err e = ERR_NOT_FOUND;
 
@@ -234,7 +183,7 @@ static enum err room_get(struct client *c, const struct kind *k,
                 *room = json_incref(v);
                 break;
             }
-            reply_fail(r, ERR_INVALID, "the answer has no %s", k->key);
+            client_reply_fail(r, ERR_INVALID, "the answer has no %s", k->key);
             e = ERR_INVALID;
             break;
         }
@@ -252,7 +201,7 @@ static enum err room_get(struct client *c, const struct kind *k,
         }
     }
     if (e == ERR_NOT_FOUND)
-        reply_fail(r, ERR_NOT_FOUND, "no %s '%s'", k->word, name);
+        client_reply_fail(r, ERR_NOT_FOUND, "no %s '%s'", k->word, name);
     return e;
 }
 
@@ -265,44 +214,24 @@ static enum err any_room_get(struct client *c, const char *arg,
                              enum lookup how, int with_scan, json_t **room,
                              int *via_scan, struct client_reply *r)
 {
-    const char *name = skip_sigil(arg, '#');
-    struct buf path = BUF_INIT;
-    enum err e = ERR_NOT_FOUND;
+    const char *name = command_skip_sigil(arg, '#');
+    enum err e;
     int denied = 0;
 
     *room = NULL;
     if (via_scan)
         *via_scan = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        if (!(how & (pass ? BY_ID : BY_NAME)))
-            continue;
-        buf_reset(&path);
-        buf_adds(&path, "/api/v1/rooms.info");
-        client_query(&path, pass ? "roomId" : "roomName", name);
-        e = client_get(c, path.data, r);
-        if (!e) {
-            json_t *v = json_object_get(r->json, "room");
+    e = command_room_info(c, name, how & BY_NAME, how & BY_ID, &denied, r);
+    if (!e) {
+        json_t *v = json_object_get(r->json, "room");
 
-            if (json_is_object(v)) {
-                *room = json_incref(v);
-                break;
-            }
-            reply_fail(r, ERR_INVALID, "the answer has no room");
+        if (json_is_object(v)) {
+            *room = json_incref(v);
+        } else {
+            client_reply_fail(r, ERR_INVALID, "the answer has no room");
             e = ERR_INVALID;
-            break;
         }
-        /* rooms.info says not-allowed (swapped into error) both for a
-         * room the caller cannot see and for one that is not there */
-        if (r->status == 400 && json_str(r->json, "error") &&
-            !strcmp(json_str(r->json, "error"), "not-allowed")) {
-            denied = 1;
-            e = ERR_NOT_FOUND;
-            continue;
-        }
-        if (e != ERR_NOT_FOUND)
-            break;
     }
-    buf_release(&path);
     if (e == ERR_NOT_FOUND && with_scan) {
         *room = scan_find(c, name, how);
         if (*room) {
@@ -313,8 +242,8 @@ static enum err any_room_get(struct client *c, const char *arg,
         }
     }
     if (e == ERR_NOT_FOUND)
-        reply_fail(r, ERR_NOT_FOUND, "no room '%s'%s", name,
-                   denied ? " that you can see" : "");
+        client_reply_fail(r, ERR_NOT_FOUND, "no room '%s'%s", name,
+                          denied ? " that you can see" : "");
     return e;
 }
 
@@ -327,36 +256,12 @@ static enum err user_find(struct client *c, const char *arg, enum lookup how,
                           const char *extra, json_t **user,
                           struct client_reply *r)
 {
-    const char *name = skip_sigil(arg, '@');
-    struct buf path = BUF_INIT;
-    enum err e = ERR_NOT_FOUND;
+    const char *name = command_skip_sigil(arg, '@');
+    enum err e = command_user_info(c, name, how & BY_NAME, how & BY_ID,
+                                   extra, user, r);
 
-    *user = NULL;
-    for (int pass = 0; pass < 2; pass++) {
-        if (!(how & (pass ? BY_ID : BY_NAME)))
-            continue;
-        buf_reset(&path);
-        buf_adds(&path, "/api/v1/users.info");
-        client_query(&path, pass ? "userId" : "username", name);
-        buf_adds(&path, extra);
-        e = client_get(c, path.data, r);
-        if (!e) {
-            json_t *u = json_object_get(r->json, "user");
-
-            if (json_is_object(u)) {
-                *user = json_incref(u);
-                break;
-            }
-            reply_fail(r, ERR_INVALID, "the answer has no user");
-            e = ERR_INVALID;
-            break;
-        }
-        if (e != ERR_NOT_FOUND)
-            break;
-    }
-    buf_release(&path);
     if (e == ERR_NOT_FOUND)
-        reply_fail(r, ERR_NOT_FOUND, "no user '%s'", name);
+        client_reply_fail(r, ERR_NOT_FOUND, "no user '%s'", name);
     return e;
 }
 
@@ -478,7 +383,7 @@ static json_t *job_room(struct bulk_pool *p, struct job *j, struct client *c,
     b = bulk_pool_lock(p);
     if (r.err == ERR_NOT_FOUND)
         bulk_failed(b, arg, EXIT_NOT_FOUND, "cannot %s %s '%s': no such %s",
-                    verb, j->k->word, skip_sigil(arg, '#'), j->k->word);
+                    verb, j->k->word, command_skip_sigil(arg, '#'), j->k->word);
     else
         bulk_failed_reply(b, arg, &r, "cannot %s %s '%s'", verb, j->k->word,
                           arg);
@@ -691,7 +596,7 @@ static int list_member_of(struct rcctl *ctx, struct client *c,
                       k == &channel_kind ? "the channels" : "the groups");
         goto out;
     }
-    if (fetch_all(c, all_rooms_path(k), k->list_key, &m.rooms, &r)) {
+    if (client_pages_all(c, all_rooms_path(k), k->list_key, &m.rooms, &r)) {
         rc = command_fail(&r, "cannot list the %ss", k->word);
         goto out;
     }
@@ -864,7 +769,7 @@ static void create_item(struct bulk_pool *p, struct client *c, size_t i,
 {
     struct job *j = data;
     struct client_reply r = CLIENT_REPLY_INIT;
-    const char *name = skip_sigil(j->t.items[i], '#');
+    const char *name = command_skip_sigil(j->t.items[i], '#');
     json_t *room = NULL, *body;
     struct bulk *b;
     enum err e;
@@ -996,10 +901,10 @@ static void delete_find_item(struct bulk_pool *p, struct client *c, size_t i,
         j->scanned[i] = via_scan;
     } else if (e == ERR_NOT_FOUND && j->ignore_missing) {
         bulk_unchanged(b, "no %s '%s' (nothing to delete)", j->k->word,
-                       skip_sigil(arg, '#'));
+                       command_skip_sigil(arg, '#'));
     } else if (e == ERR_NOT_FOUND) {
         bulk_failed(b, arg, EXIT_NOT_FOUND, "cannot delete %s '%s': no such "
-                    "%s", j->k->word, skip_sigil(arg, '#'), j->k->word);
+                    "%s", j->k->word, command_skip_sigil(arg, '#'), j->k->word);
     } else {
         bulk_failed_reply(b, arg, &r, "cannot delete %s '%s'", j->k->word,
                           arg);
@@ -1337,7 +1242,7 @@ static int kind_rename(struct rcctl *ctx, int argc, char **argv,
     started = 1;
     for (size_t i = 0; i < n && !b.stop; i++) {
         const char *old = json_string_value(json_array_get(pairs, 2 * i));
-        const char *to = skip_sigil(
+        const char *to = command_skip_sigil(
             json_string_value(json_array_get(pairs, 2 * i + 1)), '#');
         json_t *room = NULL, *body;
 
@@ -1347,10 +1252,10 @@ static int kind_rename(struct rcctl *ctx, int argc, char **argv,
             if (r.err == ERR_NOT_FOUND &&
                 !room_get(c, k, to, BY_NAME, 0, &done, NULL, &r))
                 bulk_unchanged(&b, "%s '%s' is named '%s' already", k->word,
-                               skip_sigil(old, '#'), to);
+                               command_skip_sigil(old, '#'), to);
             else if (r.err == ERR_NOT_FOUND)
                 bulk_failed(&b, old, EXIT_NOT_FOUND, "cannot rename %s '%s': "
-                            "no such %s", k->word, skip_sigil(old, '#'),
+                            "no such %s", k->word, command_skip_sigil(old, '#'),
                             k->word);
             else
                 bulk_failed_reply(&b, old, &r, "cannot rename %s '%s'",
@@ -1425,7 +1330,7 @@ static void member_item(struct bulk_pool *p, struct client *c, size_t i,
         b = bulk_pool_lock(p);
         if (e == ERR_NOT_FOUND)
             bulk_failed(b, arg, EXIT_NOT_FOUND, "cannot %s '%s': no such "
-                        "user", verb, skip_sigil(arg, '@'));
+                        "user", verb, command_skip_sigil(arg, '@'));
         else
             bulk_failed_reply(b, arg, &r, "cannot %s '%s'", verb, arg);
         bulk_pool_unlock(p);
@@ -1804,7 +1709,7 @@ static int owner_user(struct job *j, struct client *c, const char *who,
     if (user_find(c, who, BY_EITHER,
                   j->dry_run ? "&includeUserRooms=true" : "", user, &r)) {
         rc = r.err == ERR_NOT_FOUND ? (errorf("no user '%s'",
-                                              skip_sigil(who, '@')),
+                                              command_skip_sigil(who, '@')),
                                        EXIT_NOT_FOUND)
                                     : command_fail(&r, "cannot get user '%s'",
                                                    who);
@@ -1891,7 +1796,8 @@ static int kind_add_owner(struct rcctl *ctx, int argc, char **argv,
     if (rc)
         goto out;
     j.self_id = ctx->session.user_id;
-    if (all && fetch_all(c, all_rooms_path(k), k->list_key, &j.rooms, &r)) {
+    if (all && client_pages_all(c, all_rooms_path(k), k->list_key, &j.rooms,
+                                &r)) {
         rc = command_fail(&r, "cannot list the %ss", k->word);
         goto out;
     }
@@ -1930,7 +1836,7 @@ static void recover_item(struct bulk_pool *p, struct client *c, size_t i,
         b = bulk_pool_lock(p);
         if (r.err == ERR_NOT_FOUND)
             bulk_failed(b, arg, EXIT_NOT_FOUND, "cannot recover room '%s': "
-                        "%s", skip_sigil(arg, '#'), r.error);
+                        "%s", command_skip_sigil(arg, '#'), r.error);
         else
             bulk_failed_reply(b, arg, &r, "cannot recover room '%s'", arg);
         bulk_pool_unlock(p);
@@ -2149,7 +2055,7 @@ static int type_wanted(const json_t *sub, const char *types)
 /* Is sub the room named by arg (name, fname or room id, '#' dropped)? */
 static int sub_is(const json_t *sub, const char *arg)
 {
-    const char *name = skip_sigil(skip_sigil(arg, '#'), '@');
+    const char *name = command_skip_sigil(command_skip_sigil(arg, '#'), '@');
     static const char *const keys[] = { "rid", "name", "fname" };
 
     for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
@@ -2491,7 +2397,7 @@ static void orphans_from_users(struct rcctl *ctx, struct client *c,
         o->no_user_rooms = 1;
         goto out;
     }
-    if (fetch_all(c, "/api/v1/users.list", "users", &o->users, &r))
+    if (client_pages_all(c, "/api/v1/users.list", "users", &o->users, &r))
         goto out;
     bulk_parallel(ctx, NULL, json_array_size(o->users),
                   orphan_user_rooms_item, o);
@@ -2541,7 +2447,8 @@ static int room_orphans(struct rcctl *ctx, int argc, char **argv)
         return rc;
     o.rooms = json_array();
     if (!types || strchr(types, 'c')) {
-        if (fetch_all(c, "/api/v1/channels.list", "channels", &groups, &r)) {
+        if (client_pages_all(c, "/api/v1/channels.list", "channels",
+                             &groups, &r)) {
             rc = command_fail(&r, "cannot list the channels");
             goto out;
         }
@@ -2550,7 +2457,8 @@ static int room_orphans(struct rcctl *ctx, int argc, char **argv)
         groups = NULL;
     }
     if (!types || strchr(types, 'p')) {
-        if (fetch_all(c, "/api/v1/groups.listAll", "groups", &groups, &r)) {
+        if (client_pages_all(c, "/api/v1/groups.listAll", "groups",
+                             &groups, &r)) {
             rc = command_fail(&r, "cannot list the private groups");
             goto out;
         }
@@ -2801,7 +2709,7 @@ static int discussion_create(struct rcctl *ctx, int argc, char **argv)
     /* the discussions there are: a name there already is unchanged */
     buf_adds(&path, "/api/v1/rooms.getDiscussions");
     client_query(&path, "roomId", d.prid);
-    if (fetch_all(c, path.data, "discussions", &list, &r)) {
+    if (client_pages_all(c, path.data, "discussions", &list, &r)) {
         rc = command_fail(&r, "cannot list the discussions of '%s'",
                           d.parent);
         goto out;

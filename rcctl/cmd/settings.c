@@ -43,16 +43,14 @@ static enum err setting_get(struct client *c, const char *id, json_t **item,
     buf_release(&path);
     if (e == ERR_INVALID && r->status == 400 && r->json &&
         !json_object_get(r->json, "error")) {
-        free(r->error);
-        r->error = xstrdup("no such setting (or it is hidden)");
-        e = r->err = ERR_NOT_FOUND;
+        client_reply_fail(r, ERR_NOT_FOUND,
+                          "no such setting (or it is hidden)");
+        e = ERR_NOT_FOUND;
     }
     if (e)
         return e;
     if (!json_object_get(r->json, "value")) {
-        r->err = ERR_INVALID;
-        free(r->error);
-        r->error = xstrdup("the answer has no value");
+        client_reply_fail(r, ERR_INVALID, "the answer has no value");
         return r->err;
     }
     *item = json_pack("{s:s, s:O}", "_id", id, "value",

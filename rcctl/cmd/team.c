@@ -5,7 +5,6 @@
  * real Rocket.Chat has. Idempotent and concurrent like cmd/room.c.
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,27 +22,6 @@ static const char *const name_columns[] = { "name", "_id", NULL };
     "\nEach item gets a line on stderr, then the counts (changed, unchanged,\n" \
     "failed). A failure does not stop the others; exit status 3 when some\n" \
     "failed and some did not. Up to -j N requests run at once.\n"
-
-static void reply_fail(struct client_reply *r, enum err e, const char *fmt,
-                       ...) ATTR_PRINTF(3, 4);
-static void reply_fail(struct client_reply *r, enum err e, const char *fmt,
-                       ...)
-{
-    struct buf b = BUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    buf_vaddf(&b, fmt, ap);
-    va_end(ap);
-    r->err = e;
-    free(r->error);
-    r->error = buf_detach(&b, NULL);
-}
-
-static const char *skip_sigil(const char *s, char sigil)
-{
-    return s[0] == sigil && s[1] ? s + 1 : s;
-}
 
 /*
  * GET path?<key>=<value>[&...] for each (key, value) in turn until one
@@ -72,7 +50,7 @@ static enum err get_one(struct client *c, const char *path,
                 *out = json_incref(v);
                 break;
             }
-            reply_fail(r, ERR_INVALID, "the answer has no %s", field);
+            client_reply_fail(r, ERR_INVALID, "the answer has no %s", field);
             e = ERR_INVALID;
             break;
         }
@@ -94,7 +72,7 @@ static enum err team_get(struct client *c, const char *name, json_t **team,
                          "Team not found", team, r);
 
     if (e == ERR_NOT_FOUND)
-        reply_fail(r, ERR_NOT_FOUND, "no team '%s'", name);
+        client_reply_fail(r, ERR_NOT_FOUND, "no team '%s'", name);
     return e;
 }
 
@@ -102,11 +80,12 @@ static enum err user_get(struct client *c, const char *name, json_t **user,
                          struct client_reply *r)
 {
     static const char *const keys[] = { "username", "userId", NULL };
-    enum err e = get_one(c, "/api/v1/users.info", keys, skip_sigil(name, '@'),
-                         "user", NULL, user, r);
+    enum err e = get_one(c, "/api/v1/users.info", keys,
+                         command_skip_sigil(name, '@'), "user", NULL, user, r);
 
     if (e == ERR_NOT_FOUND)
-        reply_fail(r, ERR_NOT_FOUND, "no user '%s'", skip_sigil(name, '@'));
+        client_reply_fail(r, ERR_NOT_FOUND, "no user '%s'",
+                          command_skip_sigil(name, '@'));
     return e;
 }
 
@@ -114,32 +93,14 @@ static enum err room_get(struct client *c, const char *name, json_t **room,
                          struct client_reply *r)
 {
     static const char *const keys[] = { "roomName", "roomId", NULL };
-    enum err e = get_one(c, "/api/v1/rooms.info", keys, skip_sigil(name, '#'),
-                         "room", "not-allowed", room, r);
+    enum err e = get_one(c, "/api/v1/rooms.info", keys,
+                         command_skip_sigil(name, '#'), "room", "not-allowed",
+                         room, r);
 
     if (e == ERR_NOT_FOUND)
-        reply_fail(r, ERR_NOT_FOUND, "no room '%s' that you can see",
-                   skip_sigil(name, '#'));
+        client_reply_fail(r, ERR_NOT_FOUND, "no room '%s' that you can see",
+                          command_skip_sigil(name, '#'));
     return e;
-}
-
-static int collect_item(const json_t *item, void *data)
-{
-    json_array_append(data, (json_t *)item);
-    return 0;
-}
-
-/* Every item of every page of path (a new array), or NULL with *r. */
-static json_t *fetch_all(struct client *c, const char *path, const char *key,
-                         struct client_reply *r)
-{
-    json_t *a = json_array();
-
-    if (client_pages(c, path, key, collect_item, a, r, NULL, NULL)) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
 }
 
 /* Report a failed lookup of what as a bulk failure. */
@@ -447,7 +408,7 @@ static void membership_item(struct bulk_pool *p, struct client *c, size_t i,
         if (e == ERR_NOT_FOUND)
             bulk_failed(b, arg, EXIT_NOT_FOUND, "cannot %s '%s': no such "
                         "user", m->add ? "add" : "remove",
-                        skip_sigil(arg, '@'));
+                        command_skip_sigil(arg, '@'));
         else
             bulk_failed_reply(b, arg, &r, "cannot %s '%s'",
                               m->add ? "add" : "remove", arg);
@@ -531,7 +492,7 @@ static int team_room_ids(struct client *c, struct membership *m,
 
     buf_adds(&path, "/api/v1/teams.listRooms");
     client_query(&path, "teamId", m->team_id);
-    rooms = fetch_all(c, path.data, "rooms", &r);
+    client_pages_all(c, path.data, "rooms", &rooms, &r);
     buf_release(&path);
     if (!rooms) {
         rc = command_fail(&r, "cannot list the rooms of team '%s'",
@@ -543,7 +504,7 @@ static int team_room_ids(struct client *c, struct membership *m,
     while (*list && !rc) {
         size_t n = strcspn(list, ","), i;
         char *want = xstrndup(list, n);
-        const char *name = skip_sigil(want, '#');
+        const char *name = command_skip_sigil(want, '#');
         json_t *room, *hit = NULL;
 
         json_array_foreach(rooms, i, room) {

@@ -1,13 +1,10 @@
 /*
  * user ...: look up, list, create, change, (de)activate, delete and log
  * out users, reset their 2FA and change their roles, with only the
- * users.* and roles.* endpoints real Rocket.Chat has. Also home of the
- * bulk helpers (targets from argv and --from, per-item results, counts,
- * confirmation) that every mutating command uses.
+ * users.* and roles.* endpoints real Rocket.Chat has.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,328 +21,11 @@
 
 #define DAY_MS (24LL * 60 * 60 * 1000)
 #define PAGE_USERS 100          /* Rocket.Chat's default upper count */
-#define MAX_FAILED_NAMES 20     /* failed items named in the summary */
 #define MAX_CONFIRM_NAMES 5     /* items named in a confirmation question */
-
-/* ---- bulk work (declared in command.h) ---- */
-
-static void chomp(char *s)
-{
-    size_t n = strlen(s);
-
-    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' ||
-                 s[n - 1] == '\t'))
-        s[--n] = '\0';
-}
-
-static const char *skip_blanks(const char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    return s;
-}
-
-/*
- * Field number col of line, split at delim; CSV quoting ("a,b", "") when
- * delim is ','. Fills *out and returns 1, or returns 0 when the line has
- * fewer fields.
- */
-static int field_at(const char *line, char delim, size_t col, struct buf *out)
-{
-    const char *p = line;
-    char set[2] = { delim, '\0' };
-
-    for (size_t i = 0;; i++) {
-        buf_reset(out);
-        if (delim == ',' && *p == '"') {
-            for (p++; *p; p++) {
-                if (*p == '"' && p[1] == '"') {
-                    buf_addc(out, '"');
-                    p++;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    buf_addc(out, *p);
-                }
-            }
-            p += strcspn(p, set);
-        } else {
-            size_t n = strcspn(p, set);
-
-            buf_add(out, p, n);
-            p += n;
-        }
-        if (i == col)
-            return 1;
-        if (*p != delim)
-            return 0;
-        p++;
-    }
-}
-
-static void targets_add(struct targets *t, const char *s, size_t len)
-{
-    t->items = xrealloc(t->items, (t->n + 1) * sizeof(*t->items));
-    t->items[t->n++] = xstrndup(s, len);
-}
-
-/* The item of one line of a --from file; skips blanks and comments. */
-static void targets_line(struct targets *t, const char *line, char delim,
-                         long col, struct buf *field)
-{
-    const char *s = line;
-    size_t n;
-
-    if (col >= 0) {
-        if (!field_at(line, delim, (size_t)col, field))
-            return;
-        s = field->data;
-    }
-    s = skip_blanks(s);
-    n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    if (n && !(col < 0 && s[0] == '#'))
-        targets_add(t, s, n);
-}
-
-/*
- * Is line a header row? It is when it holds a ',' or a tab (rcctl's csv
- * and tsv output), or is one of the column names alone. Sets *delim and
- * *col (the first wanted column present, -1 if none).
- */
-static int targets_header(const char *line, const char *const *columns,
-                          char *delim, long *col, int *which)
-{
-    struct buf field = BUF_INIT;
-    int is_header = 0;
-
-    *delim = strchr(line, '\t') ? '\t' : ',';
-    *col = -1;
-    if (strchr(line, ',') || strchr(line, '\t')) {
-        is_header = 1;
-    } else {
-        for (size_t k = 0; columns[k]; k++)
-            is_header |= !strcmp(skip_blanks(line), columns[k]);
-    }
-    for (size_t k = 0; is_header && columns[k] && *col < 0; k++) {
-        for (size_t i = 0; field_at(line, *delim, i, &field); i++) {
-            if (!strcmp(skip_blanks(field.data), columns[k])) {
-                *col = (long)i;
-                *which = (int)k;
-                break;
-            }
-        }
-    }
-    buf_release(&field);
-    return is_header;
-}
-
-int targets_read(struct targets *t, int nargs, char **args, const char *from,
-                 const char *const *columns)
-{
-    struct buf field = BUF_INIT;
-    FILE *fp = NULL;
-    char *line = NULL;
-    size_t cap = 0;
-    long col = -1;
-    char delim = ',';
-    int first = 1, rc = 0;
-
-    t->items = NULL;
-    t->n = 0;
-    t->column = -1;
-    for (int i = 0; i < nargs; i++)
-        targets_add(t, args[i], strlen(args[i]));
-    if (!from)
-        return 0;
-    fp = strcmp(from, "-") ? fopen(from, "r") : stdin;
-    if (!fp)
-        return errorf("cannot open '%s': %s", from, strerror(errno));
-    while (getline(&line, &cap, fp) >= 0) {
-        chomp(line);
-        if (first && *skip_blanks(line)) {
-            first = 0;
-            if (targets_header(line, columns, &delim, &col, &t->column)) {
-                if (col < 0) {
-                    rc = errorf("'%s' has a header row but no '%s' column",
-                                from, columns[0]);
-                    goto out;
-                }
-                continue;
-            }
-        }
-        targets_line(t, line, delim, col, &field);
-    }
-    if (ferror(fp))
-        rc = errorf("cannot read '%s': %s", from, strerror(errno));
-out:
-    if (fp != stdin)
-        fclose(fp);
-    free(line);
-    buf_release(&field);
-    return rc;
-}
-
-void targets_release(struct targets *t)
-{
-    for (size_t i = 0; i < t->n; i++)
-        free(t->items[i]);
-    free(t->items);
-    t->items = NULL;
-    t->n = 0;
-}
-
-void bulk_init(struct bulk *b, const struct rcctl *ctx, int dry_run)
-{
-    memset(b, 0, sizeof(*b));
-    b->dry_run = dry_run;
-    b->quiet = ctx->quiet;
-    buf_init(&b->failures);
-}
-
-static void bulk_note(const struct bulk *b, const char *fmt, va_list ap)
-{
-    struct buf m = BUF_INIT;
-
-    if (b->quiet)
-        return;
-    buf_adds(&m, "rcctl: ");
-    buf_vaddf(&m, fmt, ap);
-    buf_addc(&m, '\n');
-    fflush(stdout);
-    fputs(m.data, stderr);
-    buf_release(&m);
-}
-
-void bulk_changed(struct bulk *b, const char *fmt, ...)
-{
-    va_list ap;
-
-    b->changed++;
-    va_start(ap, fmt);
-    bulk_note(b, fmt, ap);
-    va_end(ap);
-}
-
-void bulk_unchanged(struct bulk *b, const char *fmt, ...)
-{
-    va_list ap;
-
-    b->unchanged++;
-    va_start(ap, fmt);
-    bulk_note(b, fmt, ap);
-    va_end(ap);
-}
-
-static void bulk_record(struct bulk *b, const char *item, int code)
-{
-    if (!b->failed)
-        b->code = code;
-    else if (b->code != code)
-        b->code = EXIT_FAILED;
-    if (b->failed < MAX_FAILED_NAMES)
-        buf_addf(&b->failures, "%s'%s'", b->failed ? ", " : "", item);
-    else if (b->failed == MAX_FAILED_NAMES)
-        buf_adds(&b->failures, ", ...");
-    b->failed++;
-}
-
-void bulk_failed(struct bulk *b, const char *item, int code,
-                 const char *fmt, ...)
-{
-    struct buf m = BUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    buf_vaddf(&m, fmt, ap);
-    va_end(ap);
-    errorf("%s", m.data);
-    buf_release(&m);
-    bulk_record(b, item, code);
-}
-
-void bulk_failed_reply(struct bulk *b, const char *item,
-                       const struct client_reply *r, const char *fmt, ...)
-{
-    struct buf m = BUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    buf_vaddf(&m, fmt, ap);
-    va_end(ap);
-    bulk_record(b, item, command_fail(r, "%s", m.data));
-    /* the next items would fail the same way, each after its retries */
-    if (r->status == 401 || (r->err == ERR_IO && !r->status))
-        b->stop = 1;
-    buf_release(&m);
-}
-
-int bulk_end(struct bulk *b, size_t total)
-{
-    long done = b->changed + b->unchanged + b->failed;
-    long untried = (long)total > done ? (long)total - done : 0;
-    int rc;
-
-    if (untried)
-        errorf("stopped early: %ld of %zu not tried", untried, total);
-    if (b->failed && total > 1)
-        errorf("failed: %s", b->failures.data);
-    if (!b->quiet || b->failed || untried) {
-        fflush(stdout);
-        fprintf(stderr, "rcctl: %s%ld %s, %ld unchanged, %ld failed\n",
-                b->dry_run ? "dry run: " : "", b->changed,
-                b->dry_run ? "to change" : "changed", b->unchanged,
-                b->failed + untried);
-    }
-    if (!b->failed && !untried)
-        rc = EXIT_OK;
-    else if (b->changed || b->unchanged)
-        rc = EXIT_PARTIAL;
-    else
-        rc = b->failed ? b->code : EXIT_FAILED;
-    buf_release(&b->failures);
-    return rc;
-}
-
-int bulk_confirm(int yes, const char *action, const char *question)
-{
-    char *answer;
-    int ok;
-
-    if (yes)
-        return 0;
-    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
-        return usage_errorf("refusing to %s without --yes (no terminal to "
-                            "confirm on)", action);
-    fflush(stdout);
-    answer = prompt_tty(question, 0);
-    ok = answer && (!strcmp(answer, "y") || !strcmp(answer, "yes"));
-    free(answer);
-    if (!ok) {
-        errorf("not confirmed; nothing changed");
-        return EXIT_FAILED;
-    }
-    return 0;
-}
 
 /* ---- helpers of this group ---- */
 
 static const char *const user_columns[] = { "username", "_id", NULL };
-
-static int parse_long(const char *s, long min, long max, long *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
 
 static int parse_bool(const char *s, int *out)
 {
@@ -367,26 +47,7 @@ static int parse_bool(const char *s, int *out)
 static enum err user_get(struct client *c, const char *name, int by_id,
                          json_t **user, struct client_reply *r)
 {
-    struct buf path = BUF_INIT;
-    json_t *u;
-    enum err e;
-
-    *user = NULL;
-    buf_adds(&path, "/api/v1/users.info");
-    client_query(&path, by_id ? "userId" : "username", name);
-    e = client_get(c, path.data, r);
-    buf_release(&path);
-    if (e)
-        return e;
-    u = json_object_get(r->json, "user");
-    if (!json_is_object(u)) {
-        r->err = ERR_INVALID;
-        free(r->error);
-        r->error = xstrdup("the answer has no user");
-        return r->err;
-    }
-    *user = json_incref(u);
-    return ERR_OK;
+    return command_user_info(c, name, !by_id, by_id, NULL, user, r);
 }
 
 /* Append a value for messages: 'text', (none), or compact JSON. */
@@ -660,10 +321,10 @@ static json_t *list_fields(const struct rcctl *ctx, int idle)
         size_t n;
         char *key;
 
-        p = skip_blanks(p);
+        p = command_skip_blanks(p);
         n = strcspn(p, ".,");
         key = xstrndup(p, n);
-        chomp(key);
+        command_chomp(key);
         if (*key && !is_default_field(key, strlen(key)))
             json_object_set_new(fields, key, json_integer(1));
         free(key);
@@ -705,17 +366,17 @@ static int user_list(struct rcctl *ctx, int argc, char **argv)
         case 'I': f.active = 0; break;
         case 'A': f.active = 1; break;
         case 'd':
-            if (parse_long(optarg, 0, 1000000, &days))
+            if (command_parse_long(optarg, 0, 1000000, &days))
                 return usage_errorf("--idle-days wants a whole number of "
                                     "days, not '%s'", optarg);
             break;
         case 'O':
-            if (parse_long(optarg, 0, 1L << 40, &offset))
+            if (command_parse_long(optarg, 0, 1L << 40, &offset))
                 return usage_errorf("--offset wants a number, not '%s'",
                                     optarg);
             break;
         case 'C':
-            if (parse_long(optarg, 1, 1L << 40, &count))
+            if (command_parse_long(optarg, 1, 1L << 40, &count))
                 return usage_errorf("--count wants a number from 1, not "
                                     "'%s'", optarg);
             break;
@@ -792,13 +453,13 @@ static int user_deactivate_idle(struct rcctl *ctx, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "yn", opts, NULL)) != -1) {
         switch (opt) {
         case 'd':
-            if (parse_long(optarg, 0, 1000000, &days))
+            if (command_parse_long(optarg, 0, 1000000, &days))
                 return usage_errorf("--days wants a whole number of days, "
                                     "not '%s'", optarg);
             break;
         case 'r': f.role = optarg; break;
         case 'm':
-            if (parse_long(optarg, 0, 1L << 40, &max))
+            if (command_parse_long(optarg, 0, 1L << 40, &max))
                 return usage_errorf("--max wants a number, not '%s'", optarg);
             break;
         case 'y': yes = 1; break;
