@@ -10,6 +10,10 @@
 #
 #   make bench-deps && make && bench/mixed.sh [SECONDS] [USERS] [ROOMS]
 #   BENCH_ONLY=post|history|me|info|sub|login: that kind of request alone
+#   BENCH_THINK_MS=N: each user waits 0..2N ms (N on average) between its
+#   requests, as active users do, instead of sending back to back; the
+#   default runs both: back to back (saturation), then N=500 (about two
+#   requests a second per user)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-10}
@@ -71,6 +75,12 @@ setup=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 cat >"$work/mixed.lua" <<'LUA'
 dofile(os.getenv("BENCH_USERS"))
 -- BENCH_ONLY=post|history|me|info|sub|login sends that kind alone
+local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
+-- an active user pauses between requests: uniformly 0..2*think ms
+function delay()
+    if think > 0 then return math.random(0, 2 * think) end
+    return 0
+end
 local only = ({ post = 1, history = 30, me = 60, info = 80, sub = 90, login = 100 })[os.getenv("BENCH_ONLY") or ""]
 math.randomseed(os.time())
 local kinds = { post = 0, history = 0, me = 0, info = 0, sub = 0, login = 0 }
@@ -98,15 +108,19 @@ function request()
         '{"user":"' .. u[1] .. '","password":"pw-' .. u[1] .. '"}')
 end
 LUA
-out=$(BENCH_USERS="$work/users.lua" taskset -c 1 wrk -t1 -c"$users" -d"${secs}s" --timeout 10s \
-    --latency -s "$work/mixed.lua" "$url")
+echo "mixed load: $users users, each on its own connection, $rooms rooms (every user in each), ${secs}s a run; setup ${setup}s"
+echo "mix: 25% postMessage, 25% history, 20% me, 15% channels.info, 10% subscriptions.getOne, 5% login"
+thinks=${BENCH_THINK_MS:-"0 500"}
+for think in $thinks; do
+    out=$(BENCH_USERS="$work/users.lua" BENCH_THINK_MS=$think taskset -c 1 wrk -t1 \
+        -c"$users" -d"${secs}s" --timeout 10s --latency -s "$work/mixed.lua" "$url")
+    if [ "$think" = 0 ]; then echo "-- back to back (saturation):"; else echo "-- active users, ${think} ms think time on average:"; fi
+    awk '/Requests\/sec/ { print "  requests/s:  " $2 }
+         /^ +50%/ { print "  p50:         " $2 }
+         /^ +99%/ { print "  p99:         " $2 " (target < 50ms for active users)" }
+         /Non-2xx/ { print "  non-2xx:     " $NF }
+         /Socket errors/ { print "  " $0 }' <<<"$out"
+done
 rss=$(ps -o rss= -p "$pid")
 msgs=$(acurl "$url/api/v1/channels.info?roomName=room0" | jq .channel.msgs)
-echo "mixed load: $users users, each on its own connection, $rooms rooms (every user in each), ${secs}s; setup ${setup}s"
-echo "mix: 25% postMessage, 25% history, 20% me, 15% channels.info, 10% subscriptions.getOne, 5% login"
-awk '/Requests\/sec/ { print "requests/s:  " $2 }
-     /^ +50%/ { print "p50:         " $2 }
-     /^ +99%/ { print "p99:         " $2 " (target < 50ms)" }
-     /Non-2xx/ { print "non-2xx:     " $NF }
-     /Socket errors/ { print "socket errors: " $0 }' <<<"$out"
 echo "messages in room0 afterwards: $msgs; rcd RSS: ${rss} KiB"
