@@ -8,6 +8,8 @@
 #include "buf.h"
 
 static enum log_level log_level = LOG_INFO;
+static time_t stamp_time = -1;          /* second stamp_text shows */
+static char stamp_text[32];
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
@@ -24,16 +26,20 @@ int log_enabled(enum log_level lvl)
 void log_msg(enum log_level lvl, const char *module, const char *fmt, ...)
 {
     struct buf line = BUF_INIT;
-    char stamp[32];
     time_t now = time(NULL);
     struct tm tm;
     va_list ap;
 
     if (!log_enabled(lvl))
         return;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    buf_addf(&line, "%s %s %s: ", stamp, level_names[lvl], module);
+    /* the time stamp changes once a second; format it only then */
+    if (now != stamp_time) {
+        gmtime_r(&now, &tm);
+        strftime(stamp_text, sizeof(stamp_text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        stamp_time = now;
+    }
+    buf_grow(&line, 256);           /* most lines: one vsnprintf pass */
+    buf_addf(&line, "%s %s %s: ", stamp_text, level_names[lvl], module);
     va_start(ap, fmt);
     buf_vaddf(&line, fmt, ap);
     va_end(ap);
