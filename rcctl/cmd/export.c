@@ -321,8 +321,8 @@ static int state_load(const char *dir, struct xstate *s)
                                         json_true());
             }
         }
-        strcpy(s->first, json_str(j, "first"));
-        strcpy(s->last, json_str(j, "last"));
+        snprintf(s->first, sizeof(s->first), "%s", json_str(j, "first"));
+        snprintf(s->last, sizeof(s->last), "%s", json_str(j, "last"));
         s->done = json_is_true(json_object_get(j, "done"));
         rc = s->pages >= 0 && s->count >= 0 && s->spool_len >= 0 ? 0 : -1;
         if (rc)
@@ -459,6 +459,7 @@ static void spool_record(struct xjob *j, const json_t *m, const char *iso)
 static enum err export_walk(struct xjob *j, struct client_reply *r)
 {
     const char *kill_after = getenv("RCCTL_TEST_EXPORT_KILL_AFTER");
+    long kill_n;
     struct buf path = BUF_INIT;
     unsigned char *fresh = NULL;
     enum err e = ERR_OK;
@@ -520,8 +521,8 @@ static enum err export_walk(struct xjob *j, struct client_reply *r)
             }
             json_object_set_new(j->st.at_cursor, id, json_true());
             if (!j->st.last[0])
-                strcpy(j->st.last, iso);
-            strcpy(j->st.first, iso);
+                snprintf(j->st.last, sizeof(j->st.last), "%s", iso);
+            snprintf(j->st.first, sizeof(j->st.first), "%s", iso);
             fresh[i] = 1;
             nfresh++;
         }
@@ -572,7 +573,8 @@ static enum err export_walk(struct xjob *j, struct client_reply *r)
             j->st.at_cursor = saved;
             json_decref(arr);
         }
-        if (kill_after && atol(kill_after) == j->st.pages)
+        if (kill_after && !command_parse_long(kill_after, 1, LONG_MAX, &kill_n) &&
+            kill_n == j->st.pages)
             raise(SIGKILL);   /* tests: an interruption after N pages */
     }
 out:
@@ -897,8 +899,8 @@ static int export_room(struct rcctl *ctx, struct client *c,
         }
     }
     res.count = j.st.count;
-    strcpy(res.first, j.st.first);
-    strcpy(res.last, j.st.last);
+    snprintf(res.first, sizeof(res.first), "%s", j.st.first);
+    snprintf(res.last, sizeof(res.last), "%s", j.st.last);
     rc = export_assemble(&j, &res);
     if (rc)
         goto out;
@@ -1082,7 +1084,6 @@ static int export_run(struct rcctl *ctx, int argc, char **argv)
     struct client_reply r = CLIENT_REPLY_INIT;
     const char *output = NULL, *all = NULL;
     struct client *c;
-    char *end;
     int opt, rc = EXIT_OK, nargs;
 
     o.page = EXPORT_PAGE;
@@ -1101,10 +1102,7 @@ static int export_run(struct rcctl *ctx, int argc, char **argv)
         case 'r': o.resume = 1; break;
         case 'A': all = optarg; break;
         case 'P':
-            errno = 0;
-            o.page = strtol(optarg, &end, 10);
-            if (errno || end == optarg || *end || o.page < 1 ||
-                o.page > EXPORT_PAGE_MAX) {
+            if (command_parse_long(optarg, 1, EXPORT_PAGE_MAX, &o.page)) {
                 rc = usage_errorf("--page-size wants a number from 1 to %d, "
                                   "not '%s'", EXPORT_PAGE_MAX, optarg);
                 goto out;

@@ -5,6 +5,7 @@
  * too, so an undo can be undone.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +20,7 @@
 
 static int parse_count(const char *s, long *out)
 {
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 1)
-        return -1;
-    *out = v;
-    return 0;
+    return command_parse_long(s, 1, LONG_MAX, out);
 }
 
 /* --since: an ISO-8601 time or date, or an age: 30m, 12h, 7d. */

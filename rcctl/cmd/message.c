@@ -4,6 +4,7 @@
  * channels.history / groups.history / im.history, streamed.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,7 +327,7 @@ static int message_history(struct rcctl *ctx, int argc, char **argv)
     struct history h = { 0 };
     struct client *c;
     const char *endpoint = NULL;
-    char *rid = NULL, *latest = NULL, *oldest = NULL, *end;
+    char *rid = NULL, *latest = NULL, *oldest = NULL;
     int opt, rc, reverse = 0;
     enum err e;
 
@@ -342,9 +343,7 @@ static int message_history(struct rcctl *ctx, int argc, char **argv)
                 goto out;
             break;
         case 'l':
-            errno = 0;
-            h.limit = strtol(optarg, &end, 10);
-            if (errno || end == optarg || *end || h.limit < 1) {
+            if (command_parse_long(optarg, 1, LONG_MAX, &h.limit)) {
                 rc = usage_errorf("--limit wants a number from 1, not '%s'",
                                   optarg);
                 goto out;

@@ -5,6 +5,7 @@
  */
 #include "store.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,13 +360,19 @@ int store_batch_dirty(struct store *st)
 static const char *injected_fault(struct store *st)
 {
     const char *colon;
-    long nth;
+    char *end;
+    long nth = 0;
 
     if (!st->fault)
         return NULL;
     st->dirty_batches++;
     colon = strchr(st->fault, ':');
-    nth = colon ? strtol(colon + 1, NULL, 10) : 0;
+    if (colon) {
+        errno = 0;
+        nth = strtol(colon + 1, &end, 10);
+        if (errno || end == colon + 1 || *end || nth < 1)
+            return NULL;        /* a malformed hook injects nothing */
+    }
     if (nth > 0 && st->dirty_batches != nth)
         return NULL;
     if (strncmp(st->fault, "full", 4) == 0)
