@@ -235,6 +235,10 @@ struct room_pspec {
     const char *name;               /* NULL ends a table */
     enum room_ptype type;
 };
+/* The room and user keys of channels.* and groups.* bodies. */
+#define ROOM_KEYS { "roomId", RP_STRING }, { "roomName", RP_STRING }
+#define USER_KEYS { "userId", RP_STRING }, { "username", RP_STRING }, \
+                  { "user", RP_STRING }
 
 /*
  * Check the keys of ps present in the JSON body: a wrong type (null
@@ -244,6 +248,17 @@ struct room_pspec {
  */
 int room_check_body(struct api_ctx *ctx, const struct room_pspec *ps,
                     struct reply *out);
+/* room_check_body(ps), then room_param(kind, check_archived). */
+int room_find(struct api_ctx *ctx, enum room_lookup kind,
+              const struct room_pspec *ps, int check_archived, struct room *r,
+              struct reply *out);
+/*
+ * channels.* and groups.* addOwner, removeOwner, addModerator,
+ * removeModerator: the room (of kind, not archived) and the user of the
+ * body; answers {"success": true}.
+ */
+int room_role_endpoint(struct api_ctx *ctx, enum room_lookup kind,
+                       const char *role, int add, struct reply *out);
 /* A string parameter from the body (POST) or the query (GET), or NULL. */
 const char *room_arg(struct api_ctx *ctx, const char *key);
 /*

@@ -12,9 +12,6 @@
 #include "../../shared/timeutil.h"
 
 /* Every channels.* body may name its room and a user. */
-#define ROOM_KEYS { "roomId", RP_STRING }, { "roomName", RP_STRING }
-#define USER_KEYS { "userId", RP_STRING }, { "username", RP_STRING }, \
-                  { "user", RP_STRING }
 
 static const struct room_pspec room_params[] = { ROOM_KEYS, { NULL, 0 } };
 static const struct room_pspec user_params[] = {
@@ -40,10 +37,7 @@ static int reply_channel(struct api_ctx *ctx, const struct room *r,
 static int find(struct api_ctx *ctx, const struct room_pspec *ps,
                 int check_archived, struct room *r, struct reply *out)
 {
-    int status = room_check_body(ctx, ps, out);
-
-    return status ? status
-                  : room_param(ctx, LOOKUP_CHANNEL, check_archived, r, out);
+    return room_find(ctx, LOOKUP_CHANNEL, ps, check_archived, r, out);
 }
 
 /* ---- channels.create ---- */
@@ -314,16 +308,7 @@ int api_channels_invite(struct api_ctx *ctx, struct reply *out)
 static int role_op(struct api_ctx *ctx, const char *role, int add,
                    struct reply *out)
 {
-    struct room r = ROOM_INIT;
-    int status = find(ctx, user_params, 1, &r, out);
-
-    if (status)
-        return status;
-    status = room_op_role(ctx, &r, role, add, out);
-    if (!status)
-        status = api_ok(out, NULL);
-    room_release(&r);
-    return status;
+    return room_role_endpoint(ctx, LOOKUP_CHANNEL, role, add, out);
 }
 
 int api_channels_add_owner(struct api_ctx *ctx, struct reply *out)

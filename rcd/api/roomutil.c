@@ -225,6 +225,33 @@ int room_param(struct api_ctx *ctx, enum room_lookup kind, int check_archived,
     return 0;
 }
 
+int room_find(struct api_ctx *ctx, enum room_lookup kind,
+              const struct room_pspec *ps, int check_archived, struct room *r,
+              struct reply *out)
+{
+    int status = room_check_body(ctx, ps, out);
+
+    return status ? status : room_param(ctx, kind, check_archived, r, out);
+}
+
+int room_role_endpoint(struct api_ctx *ctx, enum room_lookup kind,
+                       const char *role, int add, struct reply *out)
+{
+    static const struct room_pspec ps[] = {
+        ROOM_KEYS, USER_KEYS, { NULL, 0 },
+    };
+    struct room r = ROOM_INIT;
+    int status = room_find(ctx, kind, ps, 1, &r, out);
+
+    if (status)
+        return status;
+    status = room_op_role(ctx, &r, role, add, out);
+    if (!status)
+        status = api_ok(out, NULL);
+    room_release(&r);
+    return status;
+}
+
 int room_is_member(struct api_ctx *ctx, const struct user *u,
                    const struct room *r)
 {
