@@ -422,6 +422,33 @@ enum err store_room_set_last_message(struct store *st, int64_t room_rid,
     return exec_changed(st, q);
 }
 
+/*
+ * Run one of the subscription updates below: ?1 the room, ?2 the member
+ * (user_id as text when not NULL, else user_rid), ?3 n, ?4 now. Sets
+ * *changed (when not NULL) to whether a row changed.
+ */
+static enum err subs_update(struct store *st, const char *sql,
+                            int64_t room_rid, const char *user_id,
+                            int64_t user_rid, int n, int64_t now,
+                            int *changed)
+{
+    sqlite3_stmt *q = store_stmt(st, sql);
+    enum err rc;
+
+    sqlite3_bind_int64(q, 1, room_rid);
+    if (user_id)
+        store_bind_text(q, 2, user_id);
+    else
+        sqlite3_bind_int64(q, 2, user_rid);
+    sqlite3_bind_int(q, 3, n);
+    sqlite3_bind_int64(q, 4, now);
+    rc = store_exec_step(st, q);
+    store_done(q);
+    if (changed)
+        *changed = !rc && sqlite3_changes(st->db) > 0;
+    return rc;
+}
+
 enum err store_subs_notify(struct store *st, int64_t room_rid,
                            int64_t except_user_rid, int unread_inc,
                            int64_t now)
@@ -434,16 +461,8 @@ enum err store_subs_notify(struct store *st, int64_t room_rid,
          * room most members are alerted already, and rewriting every
          * member's row made a message cost O(members) writes */
         "AND (?3 <> 0 OR alert = 0 OR open = 0)";
-    sqlite3_stmt *q = store_stmt(st, sql);
-    enum err rc;
-
-    sqlite3_bind_int64(q, 1, room_rid);
-    sqlite3_bind_int64(q, 2, except_user_rid);
-    sqlite3_bind_int(q, 3, unread_inc);
-    sqlite3_bind_int64(q, 4, now);
-    rc = store_exec_step(st, q);
-    store_done(q);
-    return rc;
+    return subs_update(st, sql, room_rid, NULL, except_user_rid, unread_inc,
+                       now, NULL);
 }
 
 enum err store_subs_mention_user(struct store *st, int64_t room_rid,
@@ -454,17 +473,8 @@ enum err store_subs_mention_user(struct store *st, int64_t room_rid,
         "UPDATE subscriptions SET user_mentions = user_mentions + 1, "
         "unread = unread + ?3, updated_at = ?4 WHERE room_rid = ?1 "
         "AND user_rid = (SELECT rid FROM users WHERE id = ?2)";
-    sqlite3_stmt *q = store_stmt(st, sql);
-    enum err rc;
-
-    sqlite3_bind_int64(q, 1, room_rid);
-    store_bind_text(q, 2, user_id);
-    sqlite3_bind_int(q, 3, unread_inc);
-    sqlite3_bind_int64(q, 4, now);
-    rc = store_exec_step(st, q);
-    store_done(q);
-    *changed = !rc && sqlite3_changes(st->db) > 0;
-    return rc;
+    return subs_update(st, sql, room_rid, user_id, 0, unread_inc, now,
+                       changed);
 }
 
 enum err store_subs_mention_group(struct store *st, int64_t room_rid,
@@ -475,16 +485,8 @@ enum err store_subs_mention_group(struct store *st, int64_t room_rid,
         "UPDATE subscriptions SET group_mentions = group_mentions + 1, "
         "unread = unread + ?3, alert = 1, open = 1, updated_at = ?4 "
         "WHERE room_rid = ?1 AND user_rid <> ?2";
-    sqlite3_stmt *q = store_stmt(st, sql);
-    enum err rc;
-
-    sqlite3_bind_int64(q, 1, room_rid);
-    sqlite3_bind_int64(q, 2, except_user_rid);
-    sqlite3_bind_int(q, 3, unread_inc);
-    sqlite3_bind_int64(q, 4, now);
-    rc = store_exec_step(st, q);
-    store_done(q);
-    return rc;
+    return subs_update(st, sql, room_rid, NULL, except_user_rid, unread_inc,
+                       now, NULL);
 }
 
 enum err store_subs_alert_user(struct store *st, int64_t room_rid,
@@ -494,16 +496,7 @@ enum err store_subs_alert_user(struct store *st, int64_t room_rid,
         "UPDATE subscriptions SET open = 1, alert = MAX(alert, ?3), "
         "updated_at = ?4 WHERE room_rid = ?1 "
         "AND user_rid = (SELECT rid FROM users WHERE id = ?2)";
-    sqlite3_stmt *q = store_stmt(st, sql);
-    enum err rc;
-
-    sqlite3_bind_int64(q, 1, room_rid);
-    store_bind_text(q, 2, user_id);
-    sqlite3_bind_int(q, 3, alert != 0);
-    sqlite3_bind_int64(q, 4, now);
-    rc = store_exec_step(st, q);
-    store_done(q);
-    return rc;
+    return subs_update(st, sql, room_rid, user_id, 0, alert != 0, now, NULL);
 }
 
 enum err store_thread_reply_added(struct store *st, int64_t parent_mid,
