@@ -13,14 +13,6 @@
 #include "store_int.h"
 
 /* Bind an optional ms timestamp or counter: 0 stores SQL NULL. */
-static void bind_opt(sqlite3_stmt *q, int i, int64_t v)
-{
-    if (v)
-        sqlite3_bind_int64(q, i, v);
-    else
-        sqlite3_bind_null(q, i);
-}
-
 static enum err count_rows(struct store *st, const char *sql, int64_t *n)
 {
     sqlite3_stmt *q = store_stmt(st, sql);
@@ -70,7 +62,7 @@ enum err store_import_user(struct store *st, struct user *u,
     sqlite3_bind_double(q, 11, u->utc_offset);
     sqlite3_bind_int64(q, 12, u->created_at);
     sqlite3_bind_int64(q, 13, u->updated_at);
-    bind_opt(q, 14, u->last_login);
+    store_bind_ms(q, 14, u->last_login);
     store_bind_text(q, 15, u->nickname);
     store_bind_text(q, 16, u->bio);
     store_bind_text(q, 17, u->status_text ? u->status_text : "");
@@ -128,7 +120,7 @@ enum err store_import_sub(struct store *st, struct subscription *s)
     sqlite3_bind_int64(q, 3, s->user_rid);
     store_bind_text(q, 4, s->roles);
     sqlite3_bind_int64(q, 5, s->ts);
-    bind_opt(q, 6, s->ls);
+    store_bind_ms(q, 6, s->ls);
     sqlite3_bind_int64(q, 7, s->updated_at);
     sqlite3_bind_int(q, 8, s->open != 0);
     sqlite3_bind_int(q, 9, s->alert != 0);
@@ -157,57 +149,8 @@ enum err store_import_sub(struct store *st, struct subscription *s)
 
 enum err store_import_message(struct store *st, struct message *m)
 {
-    static const char sql[] =
-        "INSERT INTO messages (id, room_rid, ts, updated_at, u_id, "
-        "u_username, u_name, msg, t, tmid, tshow, tcount, tlm, replies, "
-        "alias, emoji, avatar, attachments, mentions, channels, edited_at, "
-        "edited_by, drid, dcount, dlm, bot, custom_fields, role, groupable) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-        "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
-        "?28, ?29)";
-    sqlite3_stmt *q = store_stmt(st, sql);
-    enum err rc;
-
-    store_bind_text(q, 1, m->id);
-    sqlite3_bind_int64(q, 2, m->room_rid);
-    sqlite3_bind_int64(q, 3, m->ts);
-    sqlite3_bind_int64(q, 4, m->updated_at);
-    store_bind_text(q, 5, m->u_id);
-    store_bind_text(q, 6, m->u_username);
-    store_bind_text(q, 7, m->u_name);
-    store_bind_text(q, 8, m->msg ? m->msg : "");
-    store_bind_text(q, 9, m->t);
-    store_bind_text(q, 10, m->tmid);
-    sqlite3_bind_int(q, 11, m->tshow != 0);
-    sqlite3_bind_int64(q, 12, m->tcount);
-    bind_opt(q, 13, m->tlm);
-    store_bind_text(q, 14, m->replies);
-    store_bind_text(q, 15, m->alias);
-    store_bind_text(q, 16, m->emoji);
-    store_bind_text(q, 17, m->avatar);
-    store_bind_text(q, 18, m->attachments);
-    store_bind_text(q, 19, m->mentions);
-    store_bind_text(q, 20, m->channels);
-    bind_opt(q, 21, m->edited_at);
-    store_bind_text(q, 22, m->edited_by);
-    store_bind_text(q, 23, m->drid);
-    if (m->drid)
-        sqlite3_bind_int64(q, 24, m->dcount);
-    else
-        sqlite3_bind_null(q, 24);
-    bind_opt(q, 25, m->dlm);
-    store_bind_text(q, 26, m->bot);
-    store_bind_text(q, 27, m->custom_fields);
-    store_bind_text(q, 28, m->role);
-    if (m->groupable < 0)
-        sqlite3_bind_null(q, 29);
-    else
-        sqlite3_bind_int(q, 29, m->groupable != 0);
-    rc = store_exec_step(st, q);
-    store_done(q);
-    if (!rc)
-        m->mid = sqlite3_last_insert_rowid(st->db);
-    return rc;
+    /* every column, thread and discussion counters included */
+    return store_message_insert(st, m);
 }
 
 enum err store_import_recount(struct store *st)

@@ -86,23 +86,16 @@ static void message_from_row(sqlite3_stmt *q, struct message *m)
 }
 
 /* Bind an optional ms timestamp: 0 stores SQL NULL. */
-static void bind_ms(sqlite3_stmt *q, int i, int64_t ms)
-{
-    if (ms)
-        sqlite3_bind_int64(q, i, ms);
-    else
-        sqlite3_bind_null(q, i);
-}
-
 enum err store_message_insert(struct store *st, struct message *m)
 {
     static const char sql[] =
         "INSERT INTO messages (id, room_rid, ts, updated_at, u_id, "
-        "u_username, u_name, msg, t, tmid, tshow, alias, emoji, avatar, "
-        "attachments, mentions, channels, drid, bot, custom_fields, role, "
-        "groupable, edited_at, edited_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-        "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-        "?21, ?22, ?23, ?24)";
+        "u_username, u_name, msg, t, tmid, tshow, tcount, tlm, replies, "
+        "alias, emoji, avatar, attachments, mentions, channels, edited_at, "
+        "edited_by, drid, dcount, dlm, bot, custom_fields, role, groupable) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+        "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
+        "?28, ?29)";
     sqlite3_stmt *q = store_stmt(st, sql);
     enum err rc;
 
@@ -117,22 +110,30 @@ enum err store_message_insert(struct store *st, struct message *m)
     store_bind_text(q, 9, m->t);
     store_bind_text(q, 10, m->tmid);
     sqlite3_bind_int(q, 11, m->tshow != 0);
-    store_bind_text(q, 12, m->alias);
-    store_bind_text(q, 13, m->emoji);
-    store_bind_text(q, 14, m->avatar);
-    store_bind_text(q, 15, m->attachments);
-    store_bind_text(q, 16, m->mentions);
-    store_bind_text(q, 17, m->channels);
-    store_bind_text(q, 18, m->drid);
-    store_bind_text(q, 19, m->bot);
-    store_bind_text(q, 20, m->custom_fields);
-    store_bind_text(q, 21, m->role);
-    if (m->groupable < 0)
-        sqlite3_bind_null(q, 22);
+    sqlite3_bind_int64(q, 12, m->tcount);
+    store_bind_ms(q, 13, m->tlm);
+    store_bind_text(q, 14, m->replies);
+    store_bind_text(q, 15, m->alias);
+    store_bind_text(q, 16, m->emoji);
+    store_bind_text(q, 17, m->avatar);
+    store_bind_text(q, 18, m->attachments);
+    store_bind_text(q, 19, m->mentions);
+    store_bind_text(q, 20, m->channels);
+    store_bind_ms(q, 21, m->edited_at);
+    store_bind_text(q, 22, m->edited_by);
+    store_bind_text(q, 23, m->drid);
+    if (m->drid)
+        sqlite3_bind_int64(q, 24, m->dcount);
     else
-        sqlite3_bind_int(q, 22, m->groupable != 0);
-    bind_ms(q, 23, m->edited_at);
-    store_bind_text(q, 24, m->edited_by);
+        sqlite3_bind_null(q, 24);
+    store_bind_ms(q, 25, m->dlm);
+    store_bind_text(q, 26, m->bot);
+    store_bind_text(q, 27, m->custom_fields);
+    store_bind_text(q, 28, m->role);
+    if (m->groupable < 0)
+        sqlite3_bind_null(q, 29);
+    else
+        sqlite3_bind_int(q, 29, m->groupable != 0);
     rc = store_exec_step(st, q);
     store_done(q);
     if (!rc)
@@ -186,7 +187,7 @@ enum err store_message_update(struct store *st, const struct message *m)
     store_bind_text(q, 8, m->mentions);
     store_bind_text(q, 9, m->channels);
     sqlite3_bind_int(q, 10, m->tshow != 0);
-    bind_ms(q, 11, m->edited_at);
+    store_bind_ms(q, 11, m->edited_at);
     store_bind_text(q, 12, m->edited_by);
     store_bind_text(q, 13, m->custom_fields);
     sqlite3_bind_int64(q, 14, m->updated_at);

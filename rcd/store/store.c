@@ -245,6 +245,14 @@ void store_bind_text(sqlite3_stmt *q, int i, const char *s)
         sqlite3_bind_null(q, i);
 }
 
+void store_bind_ms(sqlite3_stmt *q, int i, int64_t ms)
+{
+    if (ms)
+        sqlite3_bind_int64(q, i, ms);
+    else
+        sqlite3_bind_null(q, i);
+}
+
 /*
  * Transactions nest: only the outermost begin/commit reach SQLite. An inner
  * rollback dooms the whole transaction, so the outermost commit rolls back

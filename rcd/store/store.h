@@ -527,8 +527,9 @@ struct message {
 void message_release(struct message *m);
 
 /*
- * Insert m (id, room_rid, ts, updated_at, u_* set; groupable < 0 stores
- * no value); fills mid. ERR_EXISTS when the id is taken. Counters and
+ * Insert m with every column (id, room_rid, ts, updated_at, u_* set;
+ * thread and discussion counters as m holds them, 0 for a new message;
+ * groupable < 0 stores no value); fills mid. ERR_EXISTS when the id is taken. Counters and
  * subscriptions are the caller's (see the effect functions below).
  */
 enum err store_message_insert(struct store *st, struct message *m);

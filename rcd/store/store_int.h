@@ -52,5 +52,7 @@ void store_done(sqlite3_stmt *q);
 char *store_col_dup(sqlite3_stmt *q, int i);
 /* Bind text (copied by SQLite); NULL binds SQL NULL. */
 void store_bind_text(sqlite3_stmt *q, int i, const char *s);
+/* A time in ms, or NULL for 0 (never set). */
+void store_bind_ms(sqlite3_stmt *q, int i, int64_t ms);
 
 #endif
