@@ -280,3 +280,19 @@ urlq() { jq -rn --arg v "$1" '$v|@uri'; }
     api GET "/api/v1/channels.history?roomId=$room"
     jq_is '.messages[0].t == "ru" and .messages[1].msg == "bob was here"'
 }
+
+@test "without latest there is no upper time bound, so nothing of this millisecond is missed" {
+    mkroom c hist-bound
+    local room=$RID
+    send "$room" "ahead"
+    # a message stamped a minute ahead stands for one stamped in the very
+    # millisecond of the request: Rocket.Chat's default (now, exclusive)
+    # leaves both out, rcd leaves neither out
+    sqlite3 "$RCD_DIR/rcd.db" ".timeout 5000" \
+        "UPDATE messages SET ts = ts + 60000 WHERE id = '$MID'"
+    api GET "/api/v1/channels.history?roomId=$room"
+    jq_is '[.messages[].msg] == ["ahead"]'
+    # an explicit latest still bounds
+    api GET "/api/v1/channels.history?roomId=$room&latest=$(urlq "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)")"
+    jq_is '.messages == []'
+}
